@@ -1,0 +1,200 @@
+//! Locale-aware display of numbers, dates, periods and targets. The conventions (separators,
+//! date pattern, period names) come from the theme's `i18n/<locale>.yaml`, so adding a language
+//! needs no recompiling.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use crate::model::Target;
+use crate::period::{Period, Span};
+
+/// A language's conventions and UI strings, loaded from the theme.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lang {
+    /// Name of the language in itself.
+    pub name: String,
+    /// Decimal separator.
+    pub decimal: String,
+    /// Thousands separator.
+    pub group: String,
+    /// What goes between a number and `%` (a space in Vietnamese, nothing in English).
+    pub percent_space: String,
+    /// Date pattern with `{d}`, `{dd}`, `{m}`, `{mm}`, `{month}`, `{yyyy}`.
+    pub date: String,
+    /// Month names, January first.
+    pub months: Vec<String>,
+    /// Period patterns with `{y}`, `{q}`, `{qr}` (roman), `{n}`, `{m}`, `{mm}`, `{month}`.
+    pub periods: BTreeMap<String, String>,
+    /// Status labels by status key.
+    pub status: BTreeMap<String, String>,
+    /// Every other UI string, by key.
+    pub strings: BTreeMap<String, String>,
+}
+
+impl Lang {
+    /// A UI string; the key itself if the theme lacks it (validated when the theme loads).
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.get(key).map_or(key, String::as_str)
+    }
+
+    /// A number with locale separators and as many decimals as it has (up to 4).
+    pub fn number(&self, v: f64) -> String {
+        let fixed = format!("{:.4}", v.abs());
+        let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
+        let frac = frac.trim_end_matches('0');
+        let mut grouped = String::new();
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push_str(&self.group);
+            }
+            grouped.push(ch);
+        }
+        let sign = if v < 0.0 && (int != "0" || !frac.is_empty()) {
+            "-"
+        } else {
+            ""
+        };
+        if frac.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{}{frac}", self.decimal)
+        }
+    }
+
+    /// A number with its unit: `7,5 %`, `5 tỷ USD`.
+    pub fn quantity(&self, v: f64, unit: &str) -> String {
+        self.with_unit(self.number(v), unit)
+    }
+
+    fn with_unit(&self, text: String, unit: &str) -> String {
+        match unit {
+            "" => text,
+            "%" => format!("{text}{}%", self.percent_space),
+            u => format!("{text} {u}"),
+        }
+    }
+
+    /// A date in the locale's pattern.
+    pub fn date(&self, d: NaiveDate) -> String {
+        self.date
+            .replace("{dd}", &format!("{:02}", d.day()))
+            .replace("{d}", &d.day().to_string())
+            .replace("{mm}", &format!("{:02}", d.month()))
+            .replace("{month}", self.month(d.month()))
+            .replace("{m}", &d.month().to_string())
+            .replace("{yyyy}", &d.year().to_string())
+    }
+
+    fn month(&self, m: u32) -> &str {
+        self.months.get(m as usize - 1).map_or("", String::as_str)
+    }
+
+    /// A period's name: `Quý I/2024`, `9 tháng năm 2024`, `Q1 2024`.
+    pub fn period(&self, p: &Period) -> String {
+        let (key, n) = match p.span {
+            Span::Year => ("year", 0),
+            Span::Quarter(q) => ("quarter", q),
+            Span::Half(h) => (if h == 1 { "half1" } else { "half2" }, h),
+            Span::FirstMonths(n) => ("months", n),
+            Span::Month(m) => ("month", m),
+        };
+        let pattern = self.periods.get(key).map_or("{y}", String::as_str);
+        pattern
+            .replace("{y}", &p.year.to_string())
+            .replace(
+                "{qr}",
+                ["I", "II", "III", "IV"]
+                    .get(n.saturating_sub(1) as usize)
+                    .unwrap_or(&""),
+            )
+            .replace("{q}", &n.to_string())
+            .replace("{n}", &n.to_string())
+            .replace("{mm}", &format!("{n:02}"))
+            .replace("{month}", if key == "month" { self.month(n) } else { "" })
+            .replace("{m}", &n.to_string())
+    }
+
+    /// A target in short form: `7–7,5 %`, `≥ 8 %`, `+10 xã`, `trước 30/06/2024`.
+    pub fn target(&self, t: &Target, unit: &str) -> String {
+        match *t {
+            Target::Range { min, max } => {
+                self.with_unit(format!("{}–{}", self.number(min), self.number(max)), unit)
+            }
+            Target::AtLeast(b) => format!("≥ {}", self.quantity(b, unit)),
+            Target::MoreThan(b) => format!("> {}", self.quantity(b, unit)),
+            Target::AtMost(b) => format!("≤ {}", self.quantity(b, unit)),
+            Target::LessThan(b) => format!("< {}", self.quantity(b, unit)),
+            Target::Exactly(n) => self.quantity(n, unit),
+            Target::Increase(n) => format!("+{}", self.quantity(n, unit)),
+            Target::Milestone { due } => format!("{} {}", self.t("milestone_by"), self.date(due)),
+        }
+    }
+
+    /// The label of a status.
+    pub fn status<'a>(&'a self, key: &'a str) -> &'a str {
+        self.status.get(key).map_or(key, String::as_str)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn vi() -> Lang {
+        serde_yaml::from_str(include_str!("../themes/default/i18n/vi.yaml")).unwrap()
+    }
+
+    pub(crate) fn en() -> Lang {
+        serde_yaml::from_str(include_str!("../themes/default/i18n/en.yaml")).unwrap()
+    }
+
+    #[test]
+    fn vietnamese_numbers() {
+        let vi = vi();
+        assert_eq!(vi.number(50400.0), "50.400");
+        assert_eq!(vi.number(1234567.5), "1.234.567,5");
+        assert_eq!(vi.quantity(7.5, "%"), "7,5 %");
+        assert_eq!(vi.quantity(7.02, "%"), "7,02 %");
+        assert_eq!(vi.number(0.1 + 0.2), "0,3");
+        assert_eq!(vi.number(-3.0), "-3");
+        assert_eq!(vi.number(-0.00001), "0");
+        assert_eq!(vi.quantity(5.0, "tỷ USD"), "5 tỷ USD");
+    }
+
+    #[test]
+    fn english_numbers() {
+        let en = en();
+        assert_eq!(en.number(50400.0), "50,400");
+        assert_eq!(en.quantity(7.5, "%"), "7.5%");
+        assert_eq!(en.number(999.0), "999");
+    }
+
+    #[test]
+    fn dates_and_periods() {
+        let d = NaiveDate::from_ymd_opt(2024, 1, 19).unwrap();
+        assert_eq!(vi().date(d), "19/01/2024");
+        assert_eq!(en().date(d), "19 January 2024");
+        let p = |s| Period::parse(s).unwrap();
+        assert_eq!(vi().period(&p("2024-Q1")), "Quý I/2024");
+        assert_eq!(vi().period(&p("2024-9M")), "9 tháng năm 2024");
+        assert_eq!(vi().period(&p("2024-H1")), "6 tháng đầu năm 2024");
+        assert_eq!(vi().period(&p("2024-06")), "Tháng 6/2024");
+        assert_eq!(en().period(&p("2024-06")), "June 2024");
+        assert_eq!(en().period(&p("2024")), "2024");
+    }
+
+    #[test]
+    fn targets() {
+        let vi = vi();
+        assert_eq!(
+            vi.target(&Target::Range { min: 7.0, max: 7.5 }, "%"),
+            "7–7,5 %"
+        );
+        assert_eq!(vi.target(&Target::LessThan(3.0), "%"), "< 3 %");
+        assert_eq!(vi.target(&Target::Exactly(1400.0), "người"), "1.400 người");
+        assert_eq!(vi.target(&Target::Increase(10.0), "xã"), "+10 xã");
+    }
+}

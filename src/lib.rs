@@ -1,0 +1,142 @@
+//! tiendo turns a government plan — YAML targets and actuals plus Markdown commentary — into a
+//! static transparency site. Data flows one way: `load` → `validate` → `status` → `view` →
+//! `render` → `write`.
+
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod diagnostic;
+pub mod format;
+pub mod input;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod period;
+pub mod render;
+pub mod slug;
+pub mod status;
+pub mod theme;
+pub mod validate;
+pub mod view;
+pub mod write;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use diagnostic::{Diagnostic, has_errors};
+
+/// Where to read from and write to.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The content folder.
+    pub content: PathBuf,
+    /// The output folder.
+    pub output: PathBuf,
+    /// Theme name; overrides `site.yaml`.
+    pub theme: Option<String>,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Summary {
+    /// Pages written.
+    pub pages: usize,
+    /// Charts drawn.
+    pub charts: usize,
+    /// Plans built.
+    pub plans: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The folder holding `themes/`: the content folder's parent (the project folder).
+fn project_dir(content: &Path) -> PathBuf {
+    match content.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Loads and validates everything, returning the site and theme when there are no errors.
+fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<(model::Site, theme::Theme)> {
+    let content = load::load(&opts.content, diags);
+    let theme_name = opts
+        .theme
+        .clone()
+        .or_else(|| {
+            content
+                .site
+                .as_ref()
+                .and_then(|(_, d)| d.value.theme.clone())
+        })
+        .unwrap_or_else(|| "default".into());
+    let theme = theme::load(
+        &project_dir(&opts.content).join("themes"),
+        &theme_name,
+        diags,
+    );
+    let locales: Vec<String> = theme
+        .as_ref()
+        .map(|t| t.langs.keys().cloned().collect())
+        .unwrap_or_default();
+    let site = validate::validate(content, &locales, diags);
+    if has_errors(diags) {
+        return None;
+    }
+    Some((site?, theme?))
+}
+
+/// Validates the content and theme without writing anything; returns every problem.
+pub fn check(opts: &Options) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if let Some((site, theme)) = prepare(opts, &mut diags) {
+        // Rendering too, so template errors surface in `check`.
+        render::render(&site, &theme, &mut diags);
+    }
+    diagnostic::sort(&mut diags);
+    diags
+}
+
+/// Builds the site into `opts.output`. On any error nothing is written and every problem is
+/// returned.
+pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let mut diags = Vec::new();
+    if let Err(msg) = write::check_output_dir(&opts.output, &opts.content) {
+        return Err(vec![
+            Diagnostic::error(&opts.output, 0, 0, msg)
+                .with_hint("choose a dedicated folder such as `output`"),
+        ]);
+    }
+    let Some((site, theme)) = prepare(opts, &mut diags) else {
+        diagnostic::sort(&mut diags);
+        return Err(diags);
+    };
+    let rendered = render::render(&site, &theme, &mut diags);
+    diagnostic::sort(&mut diags);
+    if has_errors(&diags) {
+        return Err(diags);
+    }
+    if let Err(e) = write::write_site(&opts.output, &rendered.pages) {
+        diags.push(Diagnostic::error(
+            &opts.output,
+            0,
+            0,
+            format!("cannot write the site: {e}"),
+        ));
+        return Err(diags);
+    }
+    Ok(Summary {
+        pages: rendered
+            .pages
+            .iter()
+            .filter(|p| p.path.ends_with(".html"))
+            .count(),
+        charts: rendered.charts,
+        plans: site.plans.len(),
+        elapsed: started.elapsed(),
+        warnings: diags,
+    })
+}

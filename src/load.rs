@@ -1,0 +1,301 @@
+//! Reads `content/`: finds the site file, every plan folder (one holding `plan.yaml`), their
+//! sector files and Markdown, decodes and NFC-normalises the text, and parses the YAML. Problems
+//! are collected, never thrown, so one run reports them all.
+
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+use crate::input::{PlanFile, SectorFile, SiteFile};
+use crate::yaml::{self, Doc};
+
+/// A file's path and its decoded, normalised text.
+#[derive(Debug)]
+pub struct Text {
+    /// Path as the user would type it.
+    pub path: PathBuf,
+    /// UTF-8 text in NFC, without a byte-order mark.
+    pub text: String,
+}
+
+/// Everything read from a content folder.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// `site.yaml`, if present.
+    pub site: Option<(Text, Doc<SiteFile>)>,
+    /// Plans, ordered by id.
+    pub plans: Vec<PlanSource>,
+}
+
+/// One plan folder.
+#[derive(Debug)]
+pub struct PlanSource {
+    /// Folder name.
+    pub id: String,
+    /// `plan.yaml`.
+    pub file: Text,
+    /// Its parsed content.
+    pub doc: Doc<PlanFile>,
+    /// `overview.md`, if present.
+    pub overview: Option<Text>,
+    /// Sector files, ordered by file name.
+    pub sectors: Vec<SectorSource>,
+}
+
+/// One sector file and its commentary.
+#[derive(Debug)]
+pub struct SectorSource {
+    /// File stem.
+    pub id: String,
+    /// The YAML file.
+    pub file: Text,
+    /// Its parsed content.
+    pub doc: Doc<SectorFile>,
+    /// The Markdown commentary, if found.
+    pub commentary: Option<Text>,
+}
+
+/// Reads and parses everything under `root`, adding every problem to `diags`.
+pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
+    let mut content = Content::default();
+    if !root.is_dir() {
+        diags.push(
+            Diagnostic::error(root, 0, 0, "content folder not found")
+                .with_hint("run tiendo from your project folder, or pass --content DIR"),
+        );
+        return content;
+    }
+    let site_path = root.join("site.yaml");
+    if site_path.is_file()
+        && let Some(text) = read_text(&site_path, diags)
+    {
+        match yaml::parse::<SiteFile>(&site_path, &text.text) {
+            Ok(doc) => content.site = Some((text, doc)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let mut plan_dirs: Vec<PathBuf> = WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() == "plan.yaml")
+        .filter_map(|e| e.path().parent().map(Path::to_path_buf))
+        .collect();
+    plan_dirs.sort();
+    for dir in &plan_dirs {
+        if dir == root {
+            diags.push(
+                Diagnostic::error(&dir.join("plan.yaml"), 0, 0, "plan.yaml must be in a plan folder")
+                    .with_hint(format!(
+                        "move plan.yaml, sectors/ and overview.md into a folder named after the plan, e.g. {}",
+                        root.join("tinh-2024").display()
+                    )),
+            );
+            continue;
+        }
+        if let Some(plan) = load_plan(dir, diags) {
+            content.plans.push(plan);
+        }
+    }
+    warn_stray_yaml(root, &plan_dirs, diags);
+    if plan_dirs.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                root,
+                0,
+                0,
+                "no plan found: no folder here holds a plan.yaml",
+            )
+            .with_hint(
+                "create <content>/<plan-id>/plan.yaml (see the README, or run `tiendo init`)",
+            ),
+        );
+    }
+    content
+}
+
+fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<PlanSource> {
+    let id = dir.file_name()?.to_string_lossy().into_owned();
+    let path = dir.join("plan.yaml");
+    let file = read_text(&path, diags)?;
+    let doc = yaml::parse::<PlanFile>(&path, &file.text)
+        .map_err(|d| diags.push(d))
+        .ok();
+    let overview_path = dir.join("overview.md");
+    let overview = if overview_path.is_file() {
+        read_text(&overview_path, diags)
+    } else {
+        None
+    };
+    let mut sectors = Vec::new();
+    let sector_dir = dir.join("sectors");
+    let mut paths: Vec<PathBuf> = WalkDir::new(&sector_dir)
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    paths.sort();
+    for p in paths {
+        if let Some(s) = load_sector(&p, diags) {
+            sectors.push(s);
+        }
+    }
+    Some(PlanSource {
+        id,
+        file,
+        doc: doc?,
+        overview,
+        sectors,
+    })
+}
+
+fn load_sector(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<SectorSource> {
+    let id = path.file_stem()?.to_string_lossy().into_owned();
+    let file = read_text(path, diags)?;
+    let doc = match yaml::parse::<SectorFile>(path, &file.text) {
+        Ok(doc) => doc,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let commentary = match &doc.value.commentary {
+        Some(name) => {
+            let md = dir.join(name);
+            if md.is_file() {
+                read_text(&md, diags)
+            } else {
+                let (line, col) = doc.spans.get("commentary");
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("commentary file `{name}` not found"),
+                    )
+                    .with_source(&file.text)
+                    .with_hint(format!(
+                        "create {} or correct the name (it is relative to this file)",
+                        md.display()
+                    )),
+                );
+                None
+            }
+        }
+        None => {
+            let md = dir.join(format!("{id}.md"));
+            if md.is_file() {
+                read_text(&md, diags)
+            } else {
+                None
+            }
+        }
+    };
+    Some(SectorSource {
+        id,
+        file,
+        doc,
+        commentary,
+    })
+}
+
+/// YAML files outside any plan's `plan.yaml` and `sectors/` are ignored; say so, since they
+/// are usually misplaced sector files.
+fn warn_stray_yaml(root: &Path, plan_dirs: &[PathBuf], diags: &mut Vec<Diagnostic>) {
+    for e in WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let p = e.path();
+        let is_yaml = p.extension().is_some_and(|x| x == "yaml" || x == "yml");
+        if !e.file_type().is_file() || !is_yaml || p == root.join("site.yaml") {
+            continue;
+        }
+        let known = plan_dirs
+            .iter()
+            .any(|d| p == d.join("plan.yaml") || p.parent() == Some(d.join("sectors").as_path()));
+        if !known {
+            diags.push(
+                Diagnostic::warning(
+                    p,
+                    0,
+                    0,
+                    "this YAML file is not part of any plan and is ignored",
+                )
+                .with_hint(
+                    "sector files belong in <plan>/sectors/; plan identity in <plan>/plan.yaml",
+                ),
+            );
+        }
+    }
+}
+
+/// Reads a file as UTF-8, dropping a byte-order mark and normalising to NFC.
+pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                path,
+                0,
+                0,
+                format!("cannot read file: {e}"),
+            ));
+            return None;
+        }
+    };
+    match decode(&bytes) {
+        Ok(text) => Some(Text {
+            path: path.to_path_buf(),
+            text,
+        }),
+        Err((line, col)) => {
+            diags.push(
+                Diagnostic::error(path, line, col, "the file is not valid UTF-8 text").with_hint(
+                    "save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)",
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Decodes UTF-8 text to NFC without a BOM, or gives the line and column of the first bad byte.
+pub fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.nfc().collect()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            Err((line, col))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_strips_bom_and_normalises_to_nfc() {
+        let nfd = "Tie\u{0302}\u{0300}n Giang";
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(nfd.as_bytes());
+        assert_eq!(decode(&bytes).unwrap(), "Tiền Giang");
+    }
+
+    #[test]
+    fn decode_locates_invalid_bytes() {
+        assert_eq!(decode(b"ok\nab\xFFc"), Err((2, 3)));
+    }
+}

@@ -1,0 +1,231 @@
+//! The typed plan that every later stage works on: built by `validate`, never by hand.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+pub use crate::input::{Direction, SeriesKind, TaskState};
+use crate::period::Period;
+use crate::status::Status;
+
+/// The whole site: one or more plans.
+#[derive(Debug)]
+pub struct Site {
+    /// Site title.
+    pub title: String,
+    /// Page language code; its strings come from the theme's `i18n/<locale>.yaml`.
+    pub locale: String,
+    /// Public address, if published.
+    pub base_url: Option<String>,
+    /// Theme name.
+    pub theme: String,
+    /// Plans, ordered by id.
+    pub plans: Vec<Plan>,
+}
+
+/// One plan document with its sectors.
+#[derive(Debug)]
+pub struct Plan {
+    /// Folder name; also its path in the site when there are several plans.
+    pub id: String,
+    /// Full title.
+    pub title: String,
+    /// Short title for navigation.
+    pub short_title: String,
+    /// Issuing body.
+    pub issuer: String,
+    /// Document number.
+    pub document: String,
+    /// Issue date.
+    pub date: NaiveDate,
+    /// Plan year.
+    pub year: i32,
+    /// Where the document can be read.
+    pub source_url: Option<String>,
+    /// Date statuses are evaluated at.
+    pub as_of: NaiveDate,
+    /// Relative shortfall that is "at risk" rather than "off track" (0.1 = 10 %).
+    pub tolerance: f64,
+    /// Markdown introduction (`overview.md`), if any.
+    pub overview_md: Option<String>,
+    /// Sectors by display order.
+    pub sectors: Vec<Sector>,
+}
+
+/// A sector or responsible agency.
+#[derive(Debug)]
+pub struct Sector {
+    /// File name without extension.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Lead agency.
+    pub lead: String,
+    /// Display order.
+    pub order: i64,
+    /// Place in the plan document.
+    pub section: Option<String>,
+    /// Markdown commentary.
+    pub commentary_md: String,
+    /// Where the commentary came from, for error messages.
+    pub commentary_file: Option<PathBuf>,
+    /// Indicators in file order.
+    pub indicators: Vec<Indicator>,
+    /// Tasks in file order.
+    pub tasks: Vec<Task>,
+}
+
+/// A target kind with its bounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// `min ≤ x ≤ max`.
+    Range {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// `x ≥ b`.
+    AtLeast(f64),
+    /// `x > b`.
+    MoreThan(f64),
+    /// `x ≤ b`.
+    AtMost(f64),
+    /// `x < b`.
+    LessThan(f64),
+    /// `x = n`.
+    Exactly(f64),
+    /// `x − baseline ≥ n`.
+    Increase(f64),
+    /// Reached by the date.
+    Milestone {
+        /// Due date.
+        due: NaiveDate,
+    },
+}
+
+/// A cited source, resolved from a key, URL or citation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Title or citation.
+    pub title: String,
+    /// Link, if any.
+    pub url: Option<String>,
+}
+
+/// The starting value of an indicator.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    /// Value.
+    pub value: f64,
+    /// Period, e.g. `2023`.
+    pub period: String,
+    /// Source.
+    pub source: Option<Source>,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// A reported value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    /// A number.
+    Number(f64),
+    /// A milestone outcome.
+    Reached(bool),
+}
+
+/// One reported actual.
+#[derive(Debug, Clone)]
+pub struct Actual {
+    /// Period covered.
+    pub period: Period,
+    /// Value.
+    pub value: Value,
+    /// Publication date.
+    pub as_of: NaiveDate,
+    /// Source.
+    pub source: Option<Source>,
+    /// Note.
+    pub note: Option<String>,
+    /// Flagged as an estimate by the source.
+    pub provisional: bool,
+}
+
+/// An editor's status decision.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// Status to show.
+    pub status: Status,
+    /// Reason shown with it.
+    pub reason: String,
+}
+
+/// An indicator with its target and actuals.
+#[derive(Debug)]
+pub struct Indicator {
+    /// Id unique in the plan.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// Better direction.
+    pub better: Direction,
+    /// Place in the plan document.
+    pub section: Option<String>,
+    /// Headline target.
+    pub headline: bool,
+    /// The document's wording.
+    pub wording: Option<String>,
+    /// Target.
+    pub target: Target,
+    /// Baseline.
+    pub baseline: Option<Baseline>,
+    /// How the series accumulates.
+    pub series: SeriesKind,
+    /// Actuals, oldest first.
+    pub actuals: Vec<Actual>,
+    /// Editor's override.
+    pub status_override: Option<Override>,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// A dated progress note.
+#[derive(Debug, Clone)]
+pub struct Update {
+    /// Date.
+    pub date: NaiveDate,
+    /// Text.
+    pub note: String,
+    /// Source.
+    pub source: Option<Source>,
+}
+
+/// A qualitative task.
+#[derive(Debug)]
+pub struct Task {
+    /// Id unique in the plan.
+    pub id: String,
+    /// What must be done.
+    pub text: String,
+    /// Responsible agency.
+    pub agency: String,
+    /// Place in the plan document.
+    pub section: Option<String>,
+    /// Deadline.
+    pub due: NaiveDate,
+    /// The document's wording of the deadline.
+    pub due_wording: Option<String>,
+    /// Reported state.
+    pub state: TaskState,
+    /// Completion date.
+    pub done_on: Option<NaiveDate>,
+    /// Latest update.
+    pub update: Option<Update>,
+}
+
+/// Sources declared in a plan, by key.
+pub type Sources = BTreeMap<String, Source>;

@@ -1,0 +1,161 @@
+//! Reporting periods: a year, a quarter, a half, the first N months, or one month.
+
+use chrono::NaiveDate;
+
+/// Which part of the year a period covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Span {
+    /// The first `n` months, e.g. `9M`.
+    FirstMonths(u32),
+    /// Quarter 1–4.
+    Quarter(u32),
+    /// Half 1–2.
+    Half(u32),
+    /// One month 1–12.
+    Month(u32),
+    /// The whole year.
+    Year,
+}
+
+/// A reporting period such as `2024-Q1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    /// Calendar year.
+    pub year: i32,
+    /// The part of the year.
+    pub span: Span,
+}
+
+/// The accepted spellings, for error hints.
+pub const FORMATS: &str =
+    "2024, 2024-Q1…2024-Q4, 2024-H1/2024-H2, 2024-3M…2024-11M (first N months), 2024-01…2024-12";
+
+impl Period {
+    /// Parses `2024`, `2024-Q3`, `2024-H1`, `2024-9M` or `2024-06`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let text = text.trim();
+        let (year, rest) = match text.split_once('-') {
+            Some((y, r)) => (y, Some(r)),
+            None => (text, None),
+        };
+        if year.len() != 4 {
+            return None;
+        }
+        let year: i32 = year.parse().ok()?;
+        let num = |s: &str| s.parse::<u32>().ok();
+        let span = match rest {
+            None => Span::Year,
+            Some(r) => match r.as_bytes().first()? {
+                b'Q' | b'q' => Span::Quarter(num(&r[1..]).filter(|q| (1..=4).contains(q))?),
+                b'H' | b'h' => Span::Half(num(&r[1..]).filter(|h| (1..=2).contains(h))?),
+                _ if r.ends_with(['M', 'm']) => {
+                    Span::FirstMonths(num(&r[..r.len() - 1]).filter(|m| (1..=12).contains(m))?)
+                }
+                _ if r.len() == 2 => Span::Month(num(r).filter(|m| (1..=12).contains(m))?),
+                _ => return None,
+            },
+        };
+        Some(match span {
+            Span::FirstMonths(12) => Period {
+                year,
+                span: Span::Year,
+            },
+            span => Period { year, span },
+        })
+    }
+
+    /// First and last month (1–12) covered.
+    pub fn months(&self) -> (u32, u32) {
+        match self.span {
+            Span::Year => (1, 12),
+            Span::FirstMonths(n) => (1, n),
+            Span::Quarter(q) => (q * 3 - 2, q * 3),
+            Span::Half(h) => (h * 6 - 5, h * 6),
+            Span::Month(m) => (m, m),
+        }
+    }
+
+    /// The last day of the period.
+    pub fn end(&self) -> NaiveDate {
+        let (_, last) = self.months();
+        let (y, m) = if last == 12 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, last + 1)
+        };
+        NaiveDate::from_ymd_opt(y, m, 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The share of the year elapsed at the end of the period (0.25 for Q1, 0.75 for 9M).
+    pub fn elapsed_fraction(&self) -> f64 {
+        f64::from(self.months().1) / 12.0
+    }
+
+    /// True when the period ends with the year, so its value settles an annual target.
+    pub fn ends_year(&self) -> bool {
+        self.months().1 == 12
+    }
+
+    /// A sort key: by end date, then longer periods after shorter ones ending the same day.
+    pub fn sort_key(&self) -> (NaiveDate, u32) {
+        let (first, last) = self.months();
+        (self.end(), last - first)
+    }
+
+    /// The canonical spelling, as used in data files and downloads.
+    pub fn code(&self) -> String {
+        match self.span {
+            Span::Year => format!("{}", self.year),
+            Span::FirstMonths(n) => format!("{}-{n}M", self.year),
+            Span::Quarter(q) => format!("{}-Q{q}", self.year),
+            Span::Half(h) => format!("{}-H{h}", self.year),
+            Span::Month(m) => format!("{}-{m:02}", self.year),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Period {
+        Period::parse(s).unwrap_or_else(|| panic!("{s} should parse"))
+    }
+
+    #[test]
+    fn parses_every_spelling() {
+        assert_eq!(p("2024").span, Span::Year);
+        assert_eq!(p("2024-Q3").span, Span::Quarter(3));
+        assert_eq!(p("2024-H1").span, Span::Half(1));
+        assert_eq!(p("2024-9M").span, Span::FirstMonths(9));
+        assert_eq!(p("2024-12M").span, Span::Year);
+        assert_eq!(p("2024-06").span, Span::Month(6));
+        for bad in [
+            "24", "2024-Q5", "2024-H3", "2024-13", "2024-0M", "2024-6", "x", "2024-",
+        ] {
+            assert!(Period::parse(bad).is_none(), "{bad} should not parse");
+        }
+    }
+
+    #[test]
+    fn ends_and_fractions() {
+        assert_eq!(
+            p("2024-H1").end(),
+            NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()
+        );
+        assert_eq!(
+            p("2024-02").end(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        assert_eq!(
+            p("2024").end(),
+            NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()
+        );
+        assert_eq!(p("2024-9M").elapsed_fraction(), 0.75);
+        assert!(p("2024-Q4").ends_year() && p("2024-12").ends_year() && !p("2024-H1").ends_year());
+        assert!(p("2024-Q2").sort_key() < p("2024-H1").sort_key());
+        assert_eq!(p("2024-9m").code(), "2024-9M");
+    }
+}

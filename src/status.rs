@@ -1,0 +1,589 @@
+//! The status engine: pure functions deciding where each indicator, milestone and task stands.
+//! The rules are published on the methodology page; keep the two in step.
+
+use chrono::NaiveDate;
+
+use crate::model::{Actual, Direction, Indicator, SeriesKind, Target, Task, TaskState, Value};
+
+/// Where something stands. Indicators use the first seven; tasks and milestones the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// The target is met.
+    Achieved,
+    /// The target is beaten in the better direction.
+    Exceeded,
+    /// A partial-year value is on course for the target.
+    OnTrack,
+    /// A partial-year value falls short by no more than the tolerance.
+    AtRisk,
+    /// The target is missed (or a partial-year value falls short beyond the tolerance).
+    OffTrack,
+    /// Due, but nothing was reported.
+    NoData,
+    /// Not due yet and nothing reported.
+    NotYetDue,
+    /// Completed on time.
+    Done,
+    /// Completed after the deadline.
+    DoneLate,
+    /// Under way and within the deadline.
+    OnSchedule,
+    /// Past the deadline and not completed.
+    Overdue,
+    /// Not begun, deadline not passed.
+    NotStarted,
+}
+
+impl Status {
+    /// Every status, in display order.
+    pub const ALL: [Status; 12] = [
+        Status::Achieved,
+        Status::Exceeded,
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::OffTrack,
+        Status::NoData,
+        Status::NotYetDue,
+        Status::Done,
+        Status::DoneLate,
+        Status::OnSchedule,
+        Status::Overdue,
+        Status::NotStarted,
+    ];
+
+    /// Stable machine name, used in data files, CSS classes and translations.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Achieved => "achieved",
+            Status::Exceeded => "exceeded",
+            Status::OnTrack => "on_track",
+            Status::AtRisk => "at_risk",
+            Status::OffTrack => "off_track",
+            Status::NoData => "no_data",
+            Status::NotYetDue => "not_yet_due",
+            Status::Done => "done",
+            Status::DoneLate => "done_late",
+            Status::OnSchedule => "on_schedule",
+            Status::Overdue => "overdue",
+            Status::NotStarted => "not_started",
+        }
+    }
+
+    /// Parses a machine name.
+    pub fn from_key(key: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// The broad group a status counts under in summaries: met, on track, at risk, off track,
+    /// no data, not yet due.
+    pub fn group(self) -> Status {
+        match self {
+            Status::Achieved | Status::Exceeded | Status::Done | Status::DoneLate => {
+                Status::Achieved
+            }
+            Status::OnTrack | Status::OnSchedule => Status::OnTrack,
+            Status::OffTrack | Status::Overdue => Status::OffTrack,
+            Status::NotStarted => Status::NotYetDue,
+            s => s,
+        }
+    }
+}
+
+/// The groups used in summary counts, in display order.
+pub const GROUPS: [Status; 6] = [
+    Status::Achieved,
+    Status::OnTrack,
+    Status::AtRisk,
+    Status::OffTrack,
+    Status::NoData,
+    Status::NotYetDue,
+];
+
+/// The outcome for an indicator, with what it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// The status shown.
+    pub status: Status,
+    /// Index into `actuals` of the value judged, if any.
+    pub latest: Option<usize>,
+    /// The judged value is a partial-year or estimated figure.
+    pub provisional: bool,
+    /// For cumulative series, the pro-rata target the partial value was compared with.
+    pub expected: Option<Target>,
+    /// The editor's reason, when the status was overridden.
+    pub override_reason: Option<String>,
+}
+
+/// Rules that apply to a whole plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// The date statuses are evaluated at.
+    pub as_of: NaiveDate,
+    /// The last day of the plan year: when annual targets fall due.
+    pub year_end: NaiveDate,
+    /// Relative shortfall still counted as "at risk" for partial-year values.
+    pub tolerance: f64,
+}
+
+/// Decides the status of an indicator from its latest actual.
+pub fn assess(ind: &Indicator, rules: &Rules) -> Assessment {
+    let latest = latest_index(&ind.actuals);
+    let mut a = match latest {
+        None => Assessment {
+            status: unreported(ind.target, rules),
+            latest: None,
+            provisional: false,
+            expected: None,
+            override_reason: None,
+        },
+        Some(i) => judge_actual(ind, &ind.actuals[i], rules, i),
+    };
+    if let Some(o) = &ind.status_override {
+        a.status = o.status;
+        a.override_reason = Some(o.reason.clone());
+    }
+    a
+}
+
+/// The actual to judge: the one covering the latest period; among equal periods, the newest.
+pub fn latest_index(actuals: &[Actual]) -> Option<usize> {
+    (0..actuals.len()).max_by_key(|&i| (actuals[i].period.sort_key(), actuals[i].as_of))
+}
+
+fn unreported(target: Target, rules: &Rules) -> Status {
+    let due = match target {
+        Target::Milestone { due } => due,
+        _ => rules.year_end,
+    };
+    if rules.as_of <= due {
+        Status::NotYetDue
+    } else {
+        Status::NoData
+    }
+}
+
+fn judge_actual(ind: &Indicator, actual: &Actual, rules: &Rules, index: usize) -> Assessment {
+    let base = ind.baseline.as_ref().map(|b| b.value);
+    let settles = actual.period.ends_year();
+    let mut expected = None;
+    let status = match (ind.target, actual.value) {
+        (Target::Milestone { due }, Value::Reached(reached)) => {
+            milestone(reached, actual.as_of, due, rules.as_of)
+        }
+        (_, Value::Reached(_)) | (Target::Milestone { .. }, Value::Number(_)) => Status::NoData,
+        (target, Value::Number(v)) if settles => judge_final(target, ind.better, v, base),
+        (target, Value::Number(v)) => {
+            let target = if ind.series == SeriesKind::Cumulative {
+                let scaled = pro_rata(target, actual.period.elapsed_fraction());
+                expected = Some(scaled);
+                scaled
+            } else {
+                target
+            };
+            judge_partial(target, ind.better, v, base, rules.tolerance)
+        }
+    };
+    Assessment {
+        status,
+        latest: Some(index),
+        provisional: !settles || actual.provisional,
+        expected,
+        override_reason: None,
+    }
+}
+
+/// Judges a value that settles the target (a full-year figure).
+pub fn judge_final(target: Target, better: Direction, v: f64, baseline: Option<f64>) -> Status {
+    let higher = better == Direction::Higher;
+    let met = |ok: bool| {
+        if ok {
+            Status::Achieved
+        } else {
+            Status::OffTrack
+        }
+    };
+    match target {
+        Target::AtLeast(b) => met(v >= b),
+        Target::MoreThan(b) => met(v > b),
+        Target::AtMost(b) => met(v <= b),
+        Target::LessThan(b) => met(v < b),
+        Target::Range { min, max } => {
+            if v < min {
+                if higher {
+                    Status::OffTrack
+                } else {
+                    Status::Exceeded
+                }
+            } else if v > max {
+                if higher {
+                    Status::Exceeded
+                } else {
+                    Status::OffTrack
+                }
+            } else {
+                Status::Achieved
+            }
+        }
+        Target::Exactly(n) => {
+            if v == n {
+                Status::Achieved
+            } else if (v > n) == higher {
+                Status::Exceeded
+            } else {
+                Status::OffTrack
+            }
+        }
+        Target::Increase(n) => match baseline {
+            Some(b) => met(v - b >= n),
+            None => Status::NoData,
+        },
+        Target::Milestone { .. } => Status::NoData,
+    }
+}
+
+/// Judges a partial-year value: met → on track; short by at most `tolerance` of the bound → at
+/// risk; otherwise off track.
+pub fn judge_partial(
+    target: Target,
+    better: Direction,
+    v: f64,
+    baseline: Option<f64>,
+    tolerance: f64,
+) -> Status {
+    match judge_final(target, better, v, baseline) {
+        Status::Achieved | Status::Exceeded => Status::OnTrack,
+        Status::OffTrack => match shortfall(target, better, v, baseline) {
+            Some(gap) if gap <= tolerance + 1e-12 => Status::AtRisk,
+            _ => Status::OffTrack,
+        },
+        other => other,
+    }
+}
+
+/// How far `v` misses the target, relative to the bound it misses.
+fn shortfall(target: Target, better: Direction, v: f64, baseline: Option<f64>) -> Option<f64> {
+    let rel = |bound: f64| (v - bound).abs() / bound.abs().max(f64::MIN_POSITIVE);
+    match target {
+        Target::AtLeast(b) | Target::MoreThan(b) | Target::AtMost(b) | Target::LessThan(b) => {
+            Some(rel(b))
+        }
+        Target::Exactly(n) => Some(rel(n)),
+        Target::Range { min, max } => Some(if better == Direction::Higher {
+            rel(min)
+        } else {
+            rel(max)
+        }),
+        Target::Increase(n) => {
+            baseline.map(|b| ((v - b) - n).abs() / n.abs().max(f64::MIN_POSITIVE))
+        }
+        Target::Milestone { .. } => None,
+    }
+}
+
+/// The share of an annual target expected after `fraction` of the year, for running totals.
+pub fn pro_rata(target: Target, fraction: f64) -> Target {
+    match target {
+        Target::Range { min, max } => Target::Range {
+            min: min * fraction,
+            max: max * fraction,
+        },
+        Target::AtLeast(b) => Target::AtLeast(b * fraction),
+        Target::MoreThan(b) => Target::MoreThan(b * fraction),
+        Target::AtMost(b) => Target::AtMost(b * fraction),
+        Target::LessThan(b) => Target::LessThan(b * fraction),
+        // Part of the way to an exact count is "on track" once the path is reached.
+        Target::Exactly(n) => Target::AtLeast(n * fraction),
+        Target::Increase(n) => Target::Increase(n * fraction),
+        m @ Target::Milestone { .. } => m,
+    }
+}
+
+fn milestone(reached: bool, reported: NaiveDate, due: NaiveDate, as_of: NaiveDate) -> Status {
+    match (reached, reported <= due, as_of <= due) {
+        (true, true, _) => Status::Done,
+        (true, false, _) => Status::DoneLate,
+        (false, _, true) => Status::OnSchedule,
+        (false, _, false) => Status::Overdue,
+    }
+}
+
+/// Decides the status of a task from its reported state, deadline and the evaluation date.
+pub fn assess_task(task: &Task, as_of: NaiveDate) -> Status {
+    let late = as_of > task.due;
+    match task.state {
+        TaskState::Done => match task.done_on {
+            Some(d) if d > task.due => Status::DoneLate,
+            _ => Status::Done,
+        },
+        TaskState::DoneLate => Status::DoneLate,
+        TaskState::Overdue => Status::Overdue,
+        TaskState::InProgress | TaskState::NotStarted if late => Status::Overdue,
+        TaskState::InProgress => Status::OnSchedule,
+        TaskState::NotStarted => Status::NotStarted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Override;
+    use crate::period::Period;
+
+    const H: Direction = Direction::Higher;
+    const L: Direction = Direction::Lower;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn rules(as_of: NaiveDate) -> Rules {
+        Rules {
+            as_of,
+            year_end: d(2024, 12, 31),
+            tolerance: 0.1,
+        }
+    }
+
+    fn indicator(target: Target, series: SeriesKind, actuals: &[(&str, f64)]) -> Indicator {
+        Indicator {
+            id: "x".into(),
+            name: "x".into(),
+            unit: "%".into(),
+            better: H,
+            section: None,
+            headline: false,
+            wording: None,
+            target,
+            baseline: None,
+            series,
+            actuals: actuals
+                .iter()
+                .map(|(p, v)| Actual {
+                    period: Period::parse(p).unwrap(),
+                    value: Value::Number(*v),
+                    as_of: d(2025, 1, 15),
+                    source: None,
+                    note: None,
+                    provisional: false,
+                })
+                .collect(),
+            status_override: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn inclusive_and_strict_lower_bounds() {
+        use Status::*;
+        let at_least = Target::AtLeast(8.0);
+        assert_eq!(judge_final(at_least, H, 7.99, None), OffTrack);
+        assert_eq!(judge_final(at_least, H, 8.0, None), Achieved);
+        assert_eq!(judge_final(at_least, H, 8.01, None), Achieved);
+        let more_than = Target::MoreThan(75.0);
+        assert_eq!(judge_final(more_than, H, 74.9, None), OffTrack);
+        assert_eq!(judge_final(more_than, H, 75.0, None), OffTrack);
+        assert_eq!(judge_final(more_than, H, 75.1, None), Achieved);
+    }
+
+    #[test]
+    fn inclusive_and_strict_upper_bounds() {
+        use Status::*;
+        let at_most = Target::AtMost(5.0);
+        assert_eq!(judge_final(at_most, L, 4.9, None), Achieved);
+        assert_eq!(judge_final(at_most, L, 5.0, None), Achieved);
+        assert_eq!(judge_final(at_most, L, 5.1, None), OffTrack);
+        let less_than = Target::LessThan(3.0);
+        assert_eq!(judge_final(less_than, L, 2.99, None), Achieved);
+        assert_eq!(judge_final(less_than, L, 3.0, None), OffTrack);
+        assert_eq!(judge_final(less_than, L, 3.01, None), OffTrack);
+    }
+
+    #[test]
+    fn ranges_depend_on_direction() {
+        use Status::*;
+        let r = Target::Range { min: 7.0, max: 7.5 };
+        for (v, higher, lower) in [
+            (6.99, OffTrack, Exceeded),
+            (7.0, Achieved, Achieved),
+            (7.02, Achieved, Achieved),
+            (7.5, Achieved, Achieved),
+            (7.51, Exceeded, OffTrack),
+        ] {
+            assert_eq!(judge_final(r, H, v, None), higher, "higher-better {v}");
+            assert_eq!(judge_final(r, L, v, None), lower, "lower-better {v}");
+        }
+    }
+
+    #[test]
+    fn exact_counts_and_increases() {
+        use Status::*;
+        let n = Target::Exactly(1400.0);
+        assert_eq!(judge_final(n, H, 1399.0, None), OffTrack);
+        assert_eq!(judge_final(n, H, 1400.0, None), Achieved);
+        assert_eq!(judge_final(n, H, 1401.0, None), Exceeded);
+        assert_eq!(judge_final(n, L, 1401.0, None), OffTrack);
+        let more = Target::Increase(10.0);
+        assert_eq!(judge_final(more, H, 48.0, Some(39.0)), OffTrack);
+        assert_eq!(judge_final(more, H, 49.0, Some(39.0)), Achieved);
+        assert_eq!(judge_final(more, H, 50.0, Some(39.0)), Achieved);
+        assert_eq!(judge_final(more, H, 50.0, None), NoData);
+    }
+
+    #[test]
+    fn partial_values_use_the_tolerance() {
+        use Status::*;
+        let t = Target::AtLeast(8.0);
+        assert_eq!(judge_partial(t, H, 8.0, None, 0.1), OnTrack);
+        assert_eq!(judge_partial(t, H, 7.2, None, 0.1), AtRisk); // exactly 10 % short
+        assert_eq!(judge_partial(t, H, 7.19, None, 0.1), OffTrack);
+        let cap = Target::LessThan(3.0);
+        assert_eq!(judge_partial(cap, L, 3.3, None, 0.1), AtRisk);
+        assert_eq!(judge_partial(cap, L, 3.31, None, 0.1), OffTrack);
+        let r = Target::Range { min: 7.0, max: 7.5 };
+        assert_eq!(judge_partial(r, H, 6.3, None, 0.1), AtRisk);
+        assert_eq!(judge_partial(r, H, 6.18, None, 0.1), OffTrack);
+        assert_eq!(judge_partial(r, H, 8.0, None, 0.1), OnTrack);
+    }
+
+    #[test]
+    fn ytd_rates_compare_with_the_annual_bound_and_stay_provisional() {
+        let ind = indicator(
+            Target::Range { min: 7.0, max: 7.5 },
+            SeriesKind::Ytd,
+            &[("2024-H1", 5.56), ("2024-9M", 6.9)],
+        );
+        let a = assess(&ind, &rules(d(2024, 10, 10)));
+        assert_eq!(a.status, Status::AtRisk);
+        assert_eq!(a.latest, Some(1));
+        assert!(a.provisional);
+    }
+
+    #[test]
+    fn full_year_actual_settles_and_wins_over_older_partials() {
+        let ind = indicator(
+            Target::Range { min: 7.0, max: 7.5 },
+            SeriesKind::Ytd,
+            &[("2024", 7.02), ("2024-9M", 6.18)],
+        );
+        let a = assess(&ind, &rules(d(2025, 1, 15)));
+        assert_eq!(
+            (a.status, a.latest, a.provisional),
+            (Status::Achieved, Some(0), false)
+        );
+    }
+
+    #[test]
+    fn cumulative_counts_follow_a_pro_rata_path() {
+        let ind = indicator(
+            Target::Exactly(1400.0),
+            SeriesKind::Cumulative,
+            &[("2024-H1", 700.0)],
+        );
+        let a = assess(&ind, &rules(d(2024, 7, 1)));
+        assert_eq!(a.status, Status::OnTrack);
+        assert_eq!(a.expected, Some(Target::AtLeast(700.0)));
+        let behind = indicator(
+            Target::Exactly(1400.0),
+            SeriesKind::Cumulative,
+            &[("2024-H1", 600.0)],
+        );
+        assert_eq!(
+            assess(&behind, &rules(d(2024, 7, 1))).status,
+            Status::OffTrack
+        );
+        let near = indicator(
+            Target::Exactly(1400.0),
+            SeriesKind::Cumulative,
+            &[("2024-H1", 640.0)],
+        );
+        assert_eq!(assess(&near, &rules(d(2024, 7, 1))).status, Status::AtRisk);
+    }
+
+    #[test]
+    fn point_series_compare_the_latest_value() {
+        let ind = indicator(
+            Target::LessThan(3.0),
+            SeriesKind::Point,
+            &[("2024-03", 3.5), ("2024-12", 2.1)],
+        );
+        let mut ind = ind;
+        ind.better = L;
+        let a = assess(&ind, &rules(d(2025, 1, 15)));
+        assert_eq!((a.status, a.provisional), (Status::Achieved, false));
+    }
+
+    #[test]
+    fn nothing_reported_is_not_yet_due_then_no_data() {
+        let ind = indicator(Target::AtLeast(8.0), SeriesKind::Ytd, &[]);
+        assert_eq!(
+            assess(&ind, &rules(d(2024, 12, 31))).status,
+            Status::NotYetDue
+        );
+        assert_eq!(assess(&ind, &rules(d(2025, 1, 1))).status, Status::NoData);
+    }
+
+    #[test]
+    fn milestones() {
+        let due = d(2024, 6, 30);
+        assert_eq!(
+            milestone(true, d(2024, 6, 30), due, d(2024, 7, 1)),
+            Status::Done
+        );
+        assert_eq!(
+            milestone(true, d(2024, 7, 1), due, d(2024, 7, 1)),
+            Status::DoneLate
+        );
+        assert_eq!(
+            milestone(false, d(2024, 5, 1), due, d(2024, 6, 30)),
+            Status::OnSchedule
+        );
+        assert_eq!(
+            milestone(false, d(2024, 5, 1), due, d(2024, 7, 1)),
+            Status::Overdue
+        );
+        let ind = indicator(Target::Milestone { due }, SeriesKind::Ytd, &[]);
+        assert_eq!(
+            assess(&ind, &rules(d(2024, 6, 30))).status,
+            Status::NotYetDue
+        );
+        assert_eq!(assess(&ind, &rules(d(2024, 7, 1))).status, Status::NoData);
+    }
+
+    #[test]
+    fn overrides_replace_the_status_and_keep_the_reason() {
+        let mut ind = indicator(Target::AtLeast(8.0), SeriesKind::Ytd, &[("2024", 5.0)]);
+        ind.status_override = Some(Override {
+            status: Status::AtRisk,
+            reason: "revised".into(),
+        });
+        let a = assess(&ind, &rules(d(2025, 1, 15)));
+        assert_eq!(a.status, Status::AtRisk);
+        assert_eq!(a.override_reason.as_deref(), Some("revised"));
+    }
+
+    #[test]
+    fn tasks_by_state_and_deadline() {
+        let mut t = Task {
+            id: "t".into(),
+            text: "t".into(),
+            agency: "a".into(),
+            section: None,
+            due: d(2024, 3, 31),
+            due_wording: None,
+            state: TaskState::InProgress,
+            done_on: None,
+            update: None,
+        };
+        assert_eq!(assess_task(&t, d(2024, 3, 31)), Status::OnSchedule);
+        assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::Overdue);
+        t.state = TaskState::NotStarted;
+        assert_eq!(assess_task(&t, d(2024, 3, 1)), Status::NotStarted);
+        assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::Overdue);
+        t.state = TaskState::Done;
+        assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::Done);
+        t.done_on = Some(d(2024, 4, 2));
+        assert_eq!(assess_task(&t, d(2024, 5, 1)), Status::DoneLate);
+        assert_eq!(Status::from_key("done_late"), Some(Status::DoneLate));
+        assert_eq!(Status::DoneLate.group(), Status::Achieved);
+    }
+}

@@ -1,0 +1,667 @@
+//! Checks the meaning of what `load` parsed and builds the typed plan. Every problem is
+//! collected with its file, line and column; the model is only used when there are none.
+
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{Diagnostic, closest};
+use crate::input::{self, ActualValue, Direction, SeriesKind, TaskState};
+use crate::load::{Content, PlanSource, SectorSource, Text};
+use crate::model::*;
+use crate::period::{self, Period};
+use crate::status::Status;
+use crate::yaml::Spans;
+
+/// Reports problems in one file.
+struct Checker<'a> {
+    file: &'a Text,
+    spans: &'a Spans,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
+        let (line, col) = self.spans.get(path);
+        self.diags.push(
+            Diagnostic::error(&self.file.path, line, col, message)
+                .with_source(&self.file.text)
+                .with_hint(hint),
+        );
+    }
+
+    fn date(&mut self, path: &str, text: &str) -> Option<NaiveDate> {
+        let parsed = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        if parsed.is_none() || text.trim().len() != 10 {
+            self.error(
+                path,
+                format!("`{text}` is not a valid date"),
+                "write dates as YYYY-MM-DD, e.g. 2024-01-19, and check the day exists in that month",
+            );
+            return None;
+        }
+        parsed
+    }
+
+    fn finite(&mut self, path: &str, v: f64) -> Option<f64> {
+        if v.is_finite() {
+            Some(v)
+        } else {
+            self.error(
+                path,
+                "the number must be finite",
+                "write a plain number such as 7.5 or 50400",
+            );
+            None
+        }
+    }
+
+    fn id(&mut self, path: &str, id: &str, what: &str) -> bool {
+        let ok = is_safe_id(id);
+        if !ok {
+            self.error(
+                path,
+                format!("{what} id `{id}` may only use lowercase letters a–z, digits and `-`"),
+                format!("try `{}`", crate::slug::slugify(id)),
+            );
+        }
+        ok
+    }
+}
+
+/// True for ids usable in file names and URLs: `a-z`, `0-9` and inner `-`.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 80
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Builds the site model, adding every problem to `diags`. `locales` are those the theme offers.
+pub fn validate(content: Content, locales: &[String], diags: &mut Vec<Diagnostic>) -> Option<Site> {
+    let (title, locale, base_url, theme) = match &content.site {
+        Some((file, doc)) => site_settings(file, doc, locales, diags),
+        None => (None, "vi".to_string(), None, "default".to_string()),
+    };
+    let mut plans = Vec::new();
+    for source in &content.plans {
+        if let Some(plan) = plan(source, diags) {
+            plans.push(plan);
+        }
+    }
+    plans.sort_by(|a, b| a.id.cmp(&b.id));
+    let title = title.unwrap_or_else(|| match plans.as_slice() {
+        [only] => only.title.clone(),
+        _ => "tiendo".to_string(),
+    });
+    Some(Site {
+        title,
+        locale,
+        base_url,
+        theme,
+        plans,
+    })
+}
+
+type Settings = (Option<String>, String, Option<String>, String);
+
+fn site_settings(
+    file: &Text,
+    doc: &crate::yaml::Doc<input::SiteFile>,
+    locales: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Settings {
+    let mut c = Checker {
+        file,
+        spans: &doc.spans,
+        diags,
+    };
+    let s = &doc.value;
+    let locale = s.locale.clone().unwrap_or_else(|| "vi".into());
+    if !locales.contains(&locale) {
+        c.error(
+            "locale",
+            format!("unknown locale `{locale}`"),
+            format!(
+                "the theme has strings for: {} (add themes/<theme>/i18n/{locale}.yaml to offer another)",
+                locales.join(", ")
+            ),
+        );
+    }
+    if let Some(url) = &s.base_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        c.error(
+            "base_url",
+            "base_url must start with https:// or http://",
+            "e.g. https://kehoach.example.gov.vn/",
+        );
+    }
+    let theme = s.theme.clone().unwrap_or_else(|| "default".into());
+    if !is_safe_id(&theme) {
+        c.error(
+            "theme",
+            format!("theme name `{theme}` is not a plain folder name"),
+            "use letters a–z, digits and `-`",
+        );
+    }
+    (s.title.clone(), locale, s.base_url.clone(), theme)
+}
+
+fn plan(src: &PlanSource, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
+    let errors_before = diags
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
+    let p = &src.doc.value;
+    let mut c = Checker {
+        file: &src.file,
+        spans: &src.doc.spans,
+        diags,
+    };
+    if !is_safe_id(&src.id) {
+        c.error(
+            "",
+            format!(
+                "plan folder name `{}` may only use lowercase letters a–z, digits and `-`",
+                src.id
+            ),
+            format!("rename the folder to `{}`", crate::slug::slugify(&src.id)),
+        );
+    }
+    let date = c.date("date", &p.date);
+    let given_as_of = p.as_of.as_ref().and_then(|t| c.date("as_of", t));
+    if !(1900..=2200).contains(&p.year) {
+        c.error(
+            "year",
+            format!("{} is not a plausible plan year", p.year),
+            "write the four-digit year, e.g. 2024",
+        );
+    }
+    let tolerance = p.tolerance_percent.unwrap_or(10.0);
+    if !(0.0..=100.0).contains(&tolerance) {
+        c.error(
+            "tolerance_percent",
+            "tolerance_percent must be between 0 and 100",
+            "the default is 10",
+        );
+    }
+    let sources: Sources = p
+        .sources
+        .iter()
+        .map(|(k, s)| {
+            (
+                k.clone(),
+                Source {
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                },
+            )
+        })
+        .collect();
+    let mut ids = IdRegistry::default();
+    let mut sectors = Vec::new();
+    for s in &src.sectors {
+        if let Some(sector) = sector(s, p.year, &sources, &mut ids, diags) {
+            sectors.push(sector);
+        }
+    }
+    sectors.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    let errors_after = diags
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
+    if errors_after > errors_before {
+        return None;
+    }
+    let date = date?;
+    let as_of = given_as_of.unwrap_or_else(|| latest_date(&sectors).unwrap_or(date));
+    Some(Plan {
+        id: src.id.clone(),
+        title: p.title.clone(),
+        short_title: p.short_title.clone().unwrap_or_else(|| p.title.clone()),
+        issuer: p.issuer.clone(),
+        document: p.document.clone(),
+        date,
+        year: p.year,
+        source_url: p.source_url.clone(),
+        as_of,
+        tolerance: tolerance / 100.0,
+        overview_md: src.overview.as_ref().map(|t| t.text.clone()),
+        sectors,
+    })
+}
+
+/// The newest date anywhere in the data: the default "as of" date.
+fn latest_date(sectors: &[Sector]) -> Option<NaiveDate> {
+    let actuals = sectors
+        .iter()
+        .flat_map(|s| &s.indicators)
+        .flat_map(|i| &i.actuals)
+        .map(|a| a.as_of);
+    let updates = sectors.iter().flat_map(|s| &s.tasks).flat_map(|t| {
+        t.update
+            .as_ref()
+            .map(|u| u.date)
+            .into_iter()
+            .chain(t.done_on)
+    });
+    actuals.chain(updates).max()
+}
+
+/// Ids already used in a plan, with where they were first defined.
+#[derive(Default)]
+struct IdRegistry {
+    seen: BTreeMap<String, String>,
+}
+
+impl IdRegistry {
+    fn claim(&mut self, c: &mut Checker<'_>, path: &str, kind: &str, id: &str) {
+        let (line, _) = c.spans.get(path);
+        let here = format!("{}:{line}", c.file.path.display());
+        if let Some(first) = self.seen.get(&format!("{kind}:{id}")) {
+            c.error(
+                path,
+                format!("duplicate {kind} id `{id}`"),
+                format!("it is already used at {first}; ids must be unique within a plan"),
+            );
+        } else {
+            self.seen.insert(format!("{kind}:{id}"), here);
+        }
+    }
+}
+
+fn sector(
+    src: &SectorSource,
+    year: i32,
+    sources: &Sources,
+    ids: &mut IdRegistry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Sector> {
+    let s = &src.doc.value;
+    let mut c = Checker {
+        file: &src.file,
+        spans: &src.doc.spans,
+        diags,
+    };
+    if !is_safe_id(&src.id) {
+        c.error(
+            "",
+            format!(
+                "sector file name `{}` may only use lowercase letters a–z, digits and `-`",
+                src.id
+            ),
+            format!(
+                "rename the file to `{}.yaml`",
+                crate::slug::slugify(&src.id)
+            ),
+        );
+    }
+    if src.commentary.is_none() && s.commentary.is_none() {
+        c.diags.push(
+            Diagnostic::warning(&src.file.path, 0, 0, "this sector has no commentary").with_hint(
+                format!(
+                    "add {}.md beside it with what the plan asks of this sector",
+                    src.id
+                ),
+            ),
+        );
+    }
+    let mut indicators = Vec::new();
+    for (i, ind) in s.indicators.iter().enumerate() {
+        let path = format!("indicators[{i}]");
+        if c.id(&format!("{path}.id"), &ind.id, "indicator") {
+            ids.claim(&mut c, &format!("{path}.id"), "indicator", &ind.id);
+        }
+        if let Some(ind) = indicator(&mut c, &path, ind, year, sources) {
+            indicators.push(ind);
+        }
+    }
+    let mut tasks = Vec::new();
+    for (i, t) in s.tasks.iter().enumerate() {
+        let path = format!("tasks[{i}]");
+        if c.id(&format!("{path}.id"), &t.id, "task") {
+            ids.claim(&mut c, &format!("{path}.id"), "task", &t.id);
+        }
+        if let Some(t) = task(&mut c, &path, t, year, &s.lead, sources) {
+            tasks.push(t);
+        }
+    }
+    Some(Sector {
+        id: src.id.clone(),
+        name: s.name.clone(),
+        lead: s.lead.clone(),
+        order: s.order,
+        section: s.section.clone(),
+        commentary_md: src
+            .commentary
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default(),
+        commentary_file: src.commentary.as_ref().map(|t| t.path.clone()),
+        indicators,
+        tasks,
+    })
+}
+
+const TARGET_KINDS: &str = "range: [min, max], at_least, more_than, at_most, less_than, exactly, increase, milestone: YYYY-MM-DD";
+
+fn target(c: &mut Checker<'_>, path: &str, t: &input::TargetFile) -> Option<Target> {
+    let tp = format!("{path}.target");
+    let mut found: Vec<(&str, Option<Target>)> = Vec::new();
+    if let Some(r) = &t.range {
+        let kp = format!("{tp}.range");
+        let parsed = match r.as_slice() {
+            [min, max] => match (c.finite(&kp, *min), c.finite(&kp, *max)) {
+                (Some(min), Some(max)) if min <= max => Some(Target::Range { min, max }),
+                (Some(min), Some(max)) => {
+                    c.error(
+                        &kp,
+                        format!("range minimum {min} is greater than its maximum {max}"),
+                        "write the range as [min, max], smaller number first",
+                    );
+                    None
+                }
+                _ => None,
+            },
+            _ => {
+                c.error(
+                    &kp,
+                    format!("a range needs exactly two numbers, found {}", r.len()),
+                    "write it as range: [7.0, 7.5]",
+                );
+                None
+            }
+        };
+        found.push(("range", parsed));
+    }
+    let mut bound =
+        |name: &'static str, v: Option<f64>, make: fn(f64) -> Target, c: &mut Checker<'_>| {
+            if let Some(v) = v {
+                let kp = format!("{tp}.{name}");
+                found.push((name, c.finite(&kp, v).map(make)));
+            }
+        };
+    bound("at_least", t.at_least, Target::AtLeast, c);
+    bound("more_than", t.more_than, Target::MoreThan, c);
+    bound("at_most", t.at_most, Target::AtMost, c);
+    bound("less_than", t.less_than, Target::LessThan, c);
+    bound("exactly", t.exactly, Target::Exactly, c);
+    bound("increase", t.increase, Target::Increase, c);
+    if let Some(due) = &t.milestone {
+        let kp = format!("{tp}.milestone");
+        found.push((
+            "milestone",
+            c.date(&kp, due).map(|due| Target::Milestone { due }),
+        ));
+    }
+    match found.as_slice() {
+        [(_, t)] => *t,
+        [] => {
+            c.error(
+                &tp,
+                "the target gives no kind",
+                format!("give exactly one of: {TARGET_KINDS}"),
+            );
+            None
+        }
+        many => {
+            let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();
+            c.error(
+                &tp,
+                format!(
+                    "the target gives {} kinds ({}); give exactly one",
+                    names.len(),
+                    names.join(", ")
+                ),
+                format!("keep one of: {TARGET_KINDS}"),
+            );
+            None
+        }
+    }
+}
+
+fn source(
+    c: &mut Checker<'_>,
+    path: &str,
+    given: Option<&String>,
+    sources: &Sources,
+) -> Option<Source> {
+    let text = given?.trim();
+    if let Some(s) = sources.get(text) {
+        return Some(s.clone());
+    }
+    if text.contains("://") {
+        if !(text.starts_with("https://") || text.starts_with("http://")) {
+            c.error(
+                path,
+                "source links must start with https:// or http://",
+                "paste the page's web address",
+            );
+        }
+        return Some(Source {
+            title: text.to_string(),
+            url: Some(text.to_string()),
+        });
+    }
+    let looks_like_key = !text.is_empty()
+        && text.len() <= 24
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if looks_like_key {
+        let keys: Vec<&str> = sources.keys().map(String::as_str).collect();
+        let hint = match closest(text, &keys) {
+            Some(k) => {
+                format!("did you mean `{k}`? sources are declared under `sources:` in plan.yaml")
+            }
+            None => format!(
+                "declare it under `sources:` in plan.yaml (known: {}), or give a URL or a full citation",
+                if keys.is_empty() {
+                    "none".to_string()
+                } else {
+                    keys.join(", ")
+                }
+            ),
+        };
+        c.error(path, format!("unknown source `{text}`"), hint);
+        return None;
+    }
+    Some(Source {
+        title: text.to_string(),
+        url: None,
+    })
+}
+
+fn indicator(
+    c: &mut Checker<'_>,
+    path: &str,
+    ind: &input::IndicatorFile,
+    year: i32,
+    sources: &Sources,
+) -> Option<Indicator> {
+    let target = target(c, path, &ind.target);
+    let baseline = ind.baseline.as_ref().and_then(|b| {
+        let bp = format!("{path}.baseline");
+        let value = c.finite(&format!("{bp}.value"), b.value)?;
+        Some(Baseline {
+            value,
+            period: b.period.clone(),
+            source: source(c, &format!("{bp}.source"), b.source.as_ref(), sources),
+            note: b.note.clone(),
+        })
+    });
+    if matches!(target, Some(Target::Increase(_))) && ind.baseline.is_none() {
+        c.error(
+            &format!("{path}.target"),
+            "an `increase` target needs a baseline to count from",
+            "add `baseline: {value: …, period: 2023, source: …}` to this indicator",
+        );
+    }
+    let milestone = matches!(target, Some(Target::Milestone { .. }));
+    let mut actuals = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, a) in ind.actuals.iter().enumerate() {
+        let ap = format!("{path}.actuals[{i}]");
+        let period = match Period::parse(&a.period) {
+            Some(p) if p.year == year => Some(p),
+            Some(p) => {
+                c.error(
+                    &format!("{ap}.period"),
+                    format!("period `{}` is outside the plan year {year}", a.period),
+                    format!(
+                        "actuals report on the plan year; put the {} figure in `baseline`",
+                        p.year
+                    ),
+                );
+                None
+            }
+            None => {
+                c.error(
+                    &format!("{ap}.period"),
+                    format!("`{}` is not a period", a.period),
+                    format!("write one of: {}", period::FORMATS),
+                );
+                None
+            }
+        };
+        let as_of = c.date(&format!("{ap}.as_of"), &a.as_of);
+        let value = match (a.value, milestone) {
+            (ActualValue::Number(v), false) => {
+                c.finite(&format!("{ap}.value"), v).map(Value::Number)
+            }
+            (ActualValue::Reached(b), true) => Some(Value::Reached(b)),
+            (ActualValue::Number(_), true) => {
+                c.error(
+                    &format!("{ap}.value"),
+                    "a milestone's actual is `true` (reached) or `false` (not yet)",
+                    "write value: true or value: false",
+                );
+                None
+            }
+            (ActualValue::Reached(_), false) => {
+                c.error(
+                    &format!("{ap}.value"),
+                    "this indicator's actuals must be numbers",
+                    "write the reported figure, e.g. value: 7.02",
+                );
+                None
+            }
+        };
+        let src = source(c, &format!("{ap}.source"), a.source.as_ref(), sources);
+        if let (Some(period), Some(as_of), Some(value)) = (period, as_of, value) {
+            if !seen.insert((period.code(), as_of)) {
+                c.error(
+                    &format!("{ap}.period"),
+                    format!(
+                        "two actuals for {} published on the same day",
+                        period.code()
+                    ),
+                    "keep one, or give a revised figure its own as_of date",
+                );
+            }
+            actuals.push(Actual {
+                period,
+                value,
+                as_of,
+                source: src,
+                note: a.note.clone(),
+                provisional: a.provisional,
+            });
+        }
+    }
+    actuals.sort_by_key(|a| (a.period.sort_key(), a.as_of));
+    let status_override = ind.status_override.as_ref().and_then(|o| {
+        let st = Status::from_key(&o.status);
+        if st.is_none() {
+            let keys: Vec<&str> = Status::ALL.iter().map(|s| s.key()).collect();
+            let hint = match closest(&o.status, &keys) {
+                Some(k) => format!("did you mean `{k}`? allowed: {}", keys.join(", ")),
+                None => format!("allowed: {}", keys.join(", ")),
+            };
+            c.error(
+                &format!("{path}.override.status"),
+                format!("unknown status `{}`", o.status),
+                hint,
+            );
+        }
+        if o.reason.trim().is_empty() {
+            c.error(
+                &format!("{path}.override.reason"),
+                "an override needs a reason",
+                "say why the computed status does not apply",
+            );
+        }
+        Some(Override {
+            status: st?,
+            reason: o.reason.clone(),
+        })
+    });
+    Some(Indicator {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        unit: ind.unit.clone(),
+        better: ind.better.unwrap_or(Direction::Higher),
+        section: ind.section.clone(),
+        headline: ind.headline,
+        wording: ind.wording.clone(),
+        target: target?,
+        baseline,
+        series: ind.series.unwrap_or(SeriesKind::Ytd),
+        actuals,
+        status_override,
+        note: ind.note.clone(),
+    })
+}
+
+fn task(
+    c: &mut Checker<'_>,
+    path: &str,
+    t: &input::TaskFile,
+    year: i32,
+    lead: &str,
+    sources: &Sources,
+) -> Option<Task> {
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31)?;
+    let due = match &t.due {
+        Some(d) => c.date(&format!("{path}.due"), d),
+        None => Some(year_end),
+    };
+    let done_on = t
+        .done_on
+        .as_ref()
+        .and_then(|d| c.date(&format!("{path}.done_on"), d));
+    let update = t.update.as_ref().and_then(|u| {
+        let date = c.date(&format!("{path}.update.date"), &u.date)?;
+        Some(Update {
+            date,
+            note: u.note.clone(),
+            source: source(
+                c,
+                &format!("{path}.update.source"),
+                u.source.as_ref(),
+                sources,
+            ),
+        })
+    });
+    if t.text.trim().is_empty() {
+        c.error(
+            &format!("{path}.text"),
+            "a task needs its text",
+            "copy the commitment from the plan document",
+        );
+    }
+    Some(Task {
+        id: t.id.clone(),
+        text: t.text.clone(),
+        agency: t.agency.clone().unwrap_or_else(|| lead.to_string()),
+        section: t.section.clone(),
+        due: due?,
+        due_wording: t.due_wording.clone(),
+        state: t.status.unwrap_or(TaskState::NotStarted),
+        done_on,
+        update,
+    })
+}

@@ -1,0 +1,297 @@
+//! All YAML parsing lives here. Typed values come from serde_yaml (the maintained `serde_norway`
+//! fork); a second, event-level pass with yaml-rust2 records where every value sits, so that
+//! problems found later (a range whose minimum exceeds its maximum, a duplicate id) can still be
+//! reported with a line and column.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostic::{Diagnostic, closest};
+
+/// A parsed YAML document with the location of each of its values.
+#[derive(Debug)]
+pub struct Doc<T> {
+    /// The typed value.
+    pub value: T,
+    /// Where each value is, by serde-style path (`indicators[2].target`).
+    pub spans: Spans,
+}
+
+/// Line and column (both 1-based) of every value in a document, keyed by path.
+#[derive(Debug, Default)]
+pub struct Spans {
+    map: HashMap<String, (usize, usize)>,
+}
+
+impl Spans {
+    /// The location of `path`, or of its nearest recorded parent.
+    pub fn get(&self, path: &str) -> (usize, usize) {
+        let mut p = path;
+        loop {
+            if let Some(at) = self.map.get(p) {
+                return *at;
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return (1, 1),
+            }
+        }
+    }
+}
+
+/// Parses `text` (the content of `file`) into `T`, or explains why it cannot.
+pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<T>, Diagnostic> {
+    let value = serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(file, text, &e))?;
+    let mut recorder = Recorder::default();
+    // serde_yaml accepted the text, so the event parser accepts it too; a disagreement would only
+    // cost us locations, never correctness.
+    let _ = Parser::new_from_str(text).load(&mut recorder, false);
+    Ok(Doc {
+        value,
+        spans: Spans { map: recorder.map },
+    })
+}
+
+fn to_diagnostic(file: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic {
+    let (line, column) = err.location().map_or((0, 0), |l| (l.line(), l.column()));
+    let message = plain_words(&strip_location(&err.to_string()));
+    let hint = hint_for(&message);
+    let mut d = Diagnostic::error(file, line, column, message).with_source(text);
+    if let Some(h) = hint {
+        d = d.with_hint(h);
+    }
+    d
+}
+
+/// Removes serde_yaml's " at line N column M", which the diagnostic already shows.
+fn strip_location(raw: &str) -> String {
+    let Some(i) = raw.find(" at line ") else {
+        return raw.to_string();
+    };
+    let rest = &raw[i + " at line ".len()..];
+    let after_numbers = rest
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .strip_prefix(" column ")
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or(rest);
+    format!("{}{}", &raw[..i], after_numbers)
+}
+
+/// Replaces Rust type names in serde messages with words editors know.
+fn plain_words(message: &str) -> String {
+    message
+        .replace("expected i64", "expected a whole number")
+        .replace("expected i32", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected a list")
+        .replace("expected a boolean", "expected true or false")
+        .replace("invalid type: map", "invalid type: a mapping (key: value)")
+        .replace("invalid type: sequence", "invalid type: a list")
+}
+
+/// Turns serde's "unknown field `x`, expected one of ..." into a suggestion.
+fn hint_for(message: &str) -> Option<String> {
+    let after = |marker: &str| message.find(marker).map(|i| &message[i + marker.len()..]);
+    if let Some(rest) = after("unknown field `").or_else(|| after("unknown variant `")) {
+        let given = rest.split('`').next().unwrap_or_default();
+        let known: Vec<&str> = rest
+            .split('`')
+            .skip(1)
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, s)| s)
+            .collect();
+        return Some(match closest(given, &known) {
+            Some(k) => format!("did you mean `{k}`? allowed here: {}", known.join(", ")),
+            None if known.is_empty() => "remove this entry".to_string(),
+            None => format!("allowed here: {}", known.join(", ")),
+        });
+    }
+    if let Some(rest) = after("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        return Some(format!(
+            "add `{field}:` to this entry (see the README for its format)"
+        ));
+    }
+    if message.contains("invalid type") {
+        return Some(
+            "check the value's type: numbers are plain (7.5, 50400), text may be quoted, lists start with `-`"
+                .to_string(),
+        );
+    }
+    if message.contains("while parsing") || message.contains("did not find expected") {
+        return Some(
+            "check indentation (spaces, not tabs), closing brackets and quotes; quote text that contains `: ` or starts with `[`, `{`, `*`, `&` or `!`"
+                .to_string(),
+        );
+    }
+    if message.contains("duplicate entry") || message.contains("duplicate field") {
+        return Some(
+            "each key may appear only once in a mapping; remove or rename one".to_string(),
+        );
+    }
+    None
+}
+
+enum Frame {
+    Map {
+        path: String,
+        key: Option<String>,
+        /// Set while this map is a list item whose location is not yet known.
+        locate: bool,
+    },
+    Seq {
+        path: String,
+        index: usize,
+    },
+}
+
+#[derive(Default)]
+struct Recorder {
+    stack: Vec<Frame>,
+    map: HashMap<String, (usize, usize)>,
+}
+
+impl Recorder {
+    /// The path of the value that the next event starts, and whether a key is expected instead.
+    fn next_value_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { key: None, .. }) => None,
+            Some(Frame::Map { path, key, .. }) => {
+                let k = key.take().unwrap_or_default();
+                Some(if path.is_empty() {
+                    k
+                } else {
+                    format!("{path}.{k}")
+                })
+            }
+            Some(Frame::Seq { path, index }) => {
+                *index += 1;
+                Some(format!("{path}[{}]", *index - 1))
+            }
+        }
+    }
+
+    fn is_list_item(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Seq { .. }))
+    }
+}
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = (mark.line(), mark.col() + 1);
+        match ev {
+            Event::Scalar(text, ..) => {
+                if let Some(Frame::Map { path, key, locate }) = self.stack.last_mut()
+                    && key.is_none()
+                {
+                    if *locate {
+                        self.map.insert(path.clone(), at);
+                        *locate = false;
+                    }
+                    let child = if path.is_empty() {
+                        text.clone()
+                    } else {
+                        format!("{path}.{text}")
+                    };
+                    self.map.insert(child, at);
+                    *key = Some(text);
+                    return;
+                }
+                if let Some(p) = self.next_value_path() {
+                    self.map.insert(p, at);
+                }
+            }
+            Event::Alias(_) => {
+                if let Some(p) = self.next_value_path() {
+                    self.map.insert(p, at);
+                }
+            }
+            Event::MappingStart(..) => {
+                let item = self.is_list_item();
+                let path = self.next_value_path().unwrap_or_default();
+                self.stack.push(Frame::Map {
+                    path,
+                    key: None,
+                    locate: item,
+                });
+            }
+            Event::SequenceStart(..) => {
+                let path = self.next_value_path().unwrap_or_default();
+                self.map.entry(path.clone()).or_insert(at);
+                self.stack.push(Frame::Seq { path, index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        name: String,
+        range: Option<Vec<f64>>,
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Top {
+        title: String,
+        items: Vec<Item>,
+    }
+
+    const TEXT: &str = "title: T\nitems:\n  - name: a\n    range: [1, 2]\n  - name: b\n";
+
+    #[test]
+    fn records_locations_of_values_and_list_items() {
+        let doc: Doc<Top> = parse(Path::new("t.yaml"), TEXT).unwrap();
+        assert_eq!(doc.spans.get("title"), (1, 8));
+        assert_eq!(doc.spans.get("items[0]"), (3, 5));
+        assert_eq!(
+            doc.spans.get("items[0].range"),
+            (4, 5),
+            "collections point at their key"
+        );
+        assert_eq!(doc.spans.get("items[1].name"), (5, 11));
+        // Unknown paths fall back to the nearest parent.
+        assert_eq!(doc.spans.get("items[1].name.deeper"), (5, 11));
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let err = parse::<Top>(Path::new("t.yaml"), "title: T\nitmes: []\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert!(
+            err.message.starts_with("unknown field `itmes`"),
+            "{}",
+            err.message
+        );
+        assert!(err.hint.unwrap().starts_with("did you mean `items`?"));
+    }
+
+    #[test]
+    fn type_errors_carry_location_without_duplicate_suffix() {
+        let err = parse::<Top>(
+            Path::new("t.yaml"),
+            TEXT.replace("[1, 2]", "[1, x]").as_str(),
+        )
+        .unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+}

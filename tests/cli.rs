@@ -1,0 +1,413 @@
+//! End-to-end tests through the real `tiendo` binary: fixture sites, the bad-input corpus, the
+//! bundled plan and the command-line contract.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tiendo(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run tiendo")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tiendo-test-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The readable text of an HTML fragment: tags dropped, whitespace collapsed.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    let mut skip_until: Option<&str> = None;
+    let mut i = 0;
+    while i < html.len() {
+        let rest = &html[i..];
+        if let Some(end) = skip_until {
+            if rest.starts_with(end) {
+                skip_until = None;
+                i += end.len();
+            } else {
+                i += rest.chars().next().unwrap().len_utf8();
+            }
+            continue;
+        }
+        if rest.starts_with("<svg") {
+            skip_until = Some("</svg>");
+            continue;
+        }
+        let c = rest.chars().next().unwrap();
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+        i += c.len_utf8();
+    }
+    let collapsed: Vec<&str> = out.split_whitespace().collect();
+    collapsed.join(" ")
+}
+
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap();
+    &html[start..end]
+}
+
+#[test]
+fn every_kind_fixture_builds_and_reads_right() {
+    let out_dir = scratch("every-kind");
+    let fixture = root().join("tests/fixtures/sites/every-kind");
+    let out = tiendo(&fixture, &["build", "--output", out_dir.to_str().unwrap()]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.starts_with("built 1 plan(s): 3 pages"), "{stdout}");
+    assert!(stderr.is_empty(), "no warnings expected: {stderr}");
+    let files: Vec<String> = tree(&out_dir).into_keys().collect();
+    assert_eq!(
+        files,
+        ["index.html", "methodology.html", "sectors/kinh-te.html"]
+    );
+
+    let sector = fs::read_to_string(out_dir.join("sectors/kinh-te.html")).unwrap();
+    insta::assert_snapshot!("every_kind_sector", visible_text(main_of(&sector)));
+    let overview = fs::read_to_string(out_dir.join("index.html")).unwrap();
+    insta::assert_snapshot!("every_kind_overview", visible_text(main_of(&overview)));
+    let methodology = fs::read_to_string(out_dir.join("methodology.html")).unwrap();
+    assert!(
+        methodology.contains("thiếu không quá 10 % so với mức giao"),
+        "tolerance is published"
+    );
+
+    // Hostile commentary and task text are shown as text, never run.
+    assert!(
+        !sector.contains("<script>alert"),
+        "raw HTML must be escaped"
+    );
+    assert!(
+        !sector.to_lowercase().contains("href=\"javascript"),
+        "unsafe link must be dropped"
+    );
+    assert!(
+        sector.contains("<a href=\"#\">liên kết xấu</a>")
+            && sector.contains("href=\"https://example.gov.vn\"")
+    );
+    assert!(
+        sector.contains("&lt;Công ty&gt; &amp; &quot;đô thị&quot;")
+            || sector.contains("&lt;Công ty&gt; &amp; &#34;đô thị&#34;")
+    );
+    // Every page is self-contained: CSS inline, no external stylesheet or script.
+    for page in [&sector, &overview, &methodology] {
+        assert!(
+            page.contains("<style>")
+                && !page.contains("<link rel=\"stylesheet\"")
+                && !page.contains("<script")
+        );
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
+    }
+    fs::remove_dir_all(&out_dir).unwrap();
+}
+
+#[test]
+fn english_locale_formats_numbers_and_labels() {
+    let work = scratch("english");
+    let content = work.join("content");
+    copy_dir(
+        &root().join("tests/fixtures/sites/every-kind/content"),
+        &content,
+    );
+    fs::write(content.join("site.yaml"), "locale: en\n").unwrap();
+    let out = tiendo(&work, &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let sector = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
+    assert!(sector.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(sector.contains("1,400 người"), "English grouping");
+    assert!(sector.contains("7–7.5%"), "English decimals and percent");
+    assert!(sector.contains("At risk") && sector.contains("9 months 2024"));
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn several_plans_get_an_index_and_their_own_folders() {
+    let work = scratch("several");
+    let content = work.join("content");
+    let src = root().join("tests/fixtures/sites/every-kind/content/tinh-2024");
+    copy_dir(&src, &content.join("tinh-2024"));
+    copy_dir(&src, &content.join("tinh-2025"));
+    let plan = content.join("tinh-2025/plan.yaml");
+    let yaml = fs::read_to_string(&plan)
+        .unwrap()
+        .replace("year: 2024", "year: 2025")
+        .replace("2024-10-15", "2025-10-15");
+    fs::write(&plan, yaml).unwrap();
+    // Actuals of the 2024 file fall outside 2025: the copy keeps only its tasks.
+    let sector = content.join("tinh-2025/sectors/kinh-te.yaml");
+    let s = fs::read_to_string(&sector).unwrap();
+    let cut = s.find("indicators:").unwrap();
+    let tasks = s.find("tasks:").unwrap();
+    fs::write(&sector, format!("{}{}", &s[..cut], &s[tasks..])).unwrap();
+    fs::write(
+        content.join("site.yaml"),
+        "title: Các kế hoạch của tỉnh Mẫu\n",
+    )
+    .unwrap();
+
+    let out = tiendo(&work, &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let files: Vec<String> = tree(&work.join("output")).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            "index.html",
+            "tinh-2024/index.html",
+            "tinh-2024/methodology.html",
+            "tinh-2024/sectors/kinh-te.html",
+            "tinh-2025/index.html",
+            "tinh-2025/methodology.html",
+            "tinh-2025/sectors/kinh-te.html",
+        ]
+    );
+    let index = fs::read_to_string(work.join("output/index.html")).unwrap();
+    assert!(
+        index.contains("href=\"tinh-2024/index.html\"")
+            && index.contains("href=\"tinh-2025/index.html\"")
+    );
+    let sector_page =
+        fs::read_to_string(work.join("output/tinh-2025/sectors/kinh-te.html")).unwrap();
+    assert!(
+        sector_page.contains("href=\"../../index.html\""),
+        "plan switcher links to the index"
+    );
+    fs::remove_dir_all(&work).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_bad_fixture_fails_with_its_located_message() {
+    let bad = root().join("tests/fixtures/bad");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&bad)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 15,
+        "the corpus needs at least 15 cases, has {}",
+        cases.len()
+    );
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let expected = expected.trim_end();
+        assert!(!expected.is_empty(), "{name}: expected.txt is empty");
+        for cmd in ["check", "build"] {
+            let out = tiendo(&case, &[cmd]);
+            let (_, stderr) = text(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{name} ({cmd}): exit code; stderr:\n{stderr}"
+            );
+            let first = stderr
+                .lines()
+                .find(|l| l.contains("error:"))
+                .unwrap_or_default();
+            assert_eq!(first, expected, "{name} ({cmd}): first error line");
+            assert!(
+                stderr.contains("= hint:"),
+                "{name} ({cmd}): every error carries a hint:\n{stderr}"
+            );
+            assert!(
+                !case.join("output").exists(),
+                "{name}: a failed build must not write output"
+            );
+        }
+    }
+}
+
+#[test]
+fn failed_build_leaves_previous_output_byte_identical() {
+    let work = scratch("atomic");
+    let content = work.join("content");
+    copy_dir(
+        &root().join("tests/fixtures/sites/every-kind/content"),
+        &content,
+    );
+    assert_eq!(tiendo(&work, &["build"]).status.code(), Some(0));
+    let before = tree(&work.join("output"));
+    let sector = content.join("tinh-2024/sectors/kinh-te.yaml");
+    let broken = fs::read_to_string(&sector)
+        .unwrap()
+        .replace("[7.0, 7.5]", "[7.5, 7.0]");
+    fs::write(&sector, broken).unwrap();
+    let out = tiendo(&work, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).1.contains("left untouched"));
+    assert_eq!(tree(&work.join("output")), before);
+    let leftovers: Vec<_> = fs::read_dir(&work)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "no staging folders left behind: {leftovers:?}"
+    );
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn check_reports_all_problems_at_once() {
+    let work = scratch("many");
+    let content = work.join("content");
+    copy_dir(
+        &root().join("tests/fixtures/sites/every-kind/content"),
+        &content,
+    );
+    let sector = content.join("tinh-2024/sectors/kinh-te.yaml");
+    let s = fs::read_to_string(&sector)
+        .unwrap()
+        .replace("[7.0, 7.5]", "[7.5, 7.0]")
+        .replace("due: 2024-07-01", "due: 2024-07-32")
+        .replace(
+            "value: 8.0, as_of: 2024-10-10, source: BC9T",
+            "value: 8.0, as_of: 2024-10-10, source: BC9X",
+        );
+    fs::write(&sector, s).unwrap();
+    let out = tiendo(&work, &["check"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr.matches(": error: ").count(), 3, "{stderr}");
+    assert!(stderr.ends_with("check failed: 3 error(s)\n"), "{stderr}");
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_works() {
+    let here = root();
+    assert_eq!(
+        tiendo(&here, &["build", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(tiendo(&here, &["frobnicate"]).status.code(), Some(2));
+    let help = tiendo(&here, &["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(text(&help).0.contains("build") && text(&help).0.contains("check"));
+    let version = tiendo(&here, &["--version"]);
+    assert_eq!(
+        text(&version).0.trim(),
+        format!("tiendo {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn refuses_to_replace_the_content_folder_or_its_parents() {
+    let fixture = root().join("tests/fixtures/sites/every-kind");
+    for target in ["content", ".", "/"] {
+        let out = tiendo(&fixture, &["build", "--output", target]);
+        assert_eq!(out.status.code(), Some(1), "--output {target}");
+    }
+    assert!(fixture.join("content/tinh-2024/plan.yaml").is_file());
+}
+
+#[test]
+fn published_schema_matches_the_content_types() {
+    let out = tiendo(&root(), &["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let committed = fs::read_to_string(root().join("schema/tiendo.schema.json")).unwrap();
+    assert_eq!(
+        text(&out).0.trim_end(),
+        committed.trim_end(),
+        "schema/tiendo.schema.json is stale: run `cargo run -- schema > schema/tiendo.schema.json`"
+    );
+}
+
+#[test]
+fn theme_override_replaces_a_template_by_name() {
+    let work = scratch("theme");
+    copy_dir(
+        &root().join("tests/fixtures/sites/every-kind/content"),
+        &work.join("content"),
+    );
+    let tpl = work.join("themes/default/templates");
+    fs::create_dir_all(&tpl).unwrap();
+    let base = include_str!("../themes/default/templates/base.html").replace(
+        "<main id=\"main\" class=\"wrap\">",
+        "<main id=\"main\" class=\"wrap\"><p>Bản thử nghiệm</p>",
+    );
+    fs::write(tpl.join("base.html"), base).unwrap();
+    assert_eq!(tiendo(&work, &["build"]).status.code(), Some(0));
+    assert!(
+        fs::read_to_string(work.join("output/index.html"))
+            .unwrap()
+            .contains("<p>Bản thử nghiệm</p>")
+    );
+
+    // A broken template is reported with its file, line and column.
+    fs::write(
+        tpl.join("base.html"),
+        "<html>\n{{ plan.title | nosuchfilter }}\n",
+    )
+    .unwrap();
+    let out = tiendo(&work, &["build"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("themes/default/templates/base.html:2:"),
+        "{stderr}"
+    );
+    fs::remove_dir_all(&work).unwrap();
+}
