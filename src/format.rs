@@ -26,6 +26,8 @@ pub struct Lang {
     pub date: String,
     /// Month names, January first.
     pub months: Vec<String>,
+    /// Short month names for chart axes.
+    pub months_short: Vec<String>,
     /// Period patterns with `{y}`, `{q}`, `{qr}` (roman), `{n}`, `{m}`, `{mm}`, `{month}`.
     pub periods: BTreeMap<String, String>,
     /// Status labels by status key.
@@ -38,6 +40,15 @@ impl Lang {
     /// A UI string; the key itself if the theme lacks it (validated when the theme loads).
     pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
         self.strings.get(key).map_or(key, String::as_str)
+    }
+
+    /// A UI string with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut out = self.t(key).to_string();
+        for (k, v) in values {
+            out = out.replace(&format!("{{{k}}}"), v);
+        }
+        out
     }
 
     /// A number with locale separators and as many decimals as it has (up to 4).

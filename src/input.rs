@@ -236,7 +236,7 @@ pub struct TaskFile {
     pub due: Option<String>,
     /// The deadline as the document words it, e.g. "quý I/2024".
     pub due_wording: Option<String>,
-    /// Reported state (default `not_started`).
+    /// Reported state; leave it out while nothing has been reported.
     pub status: Option<TaskState>,
     /// When it was completed, `YYYY-MM-DD` (for `done`).
     pub done_on: Option<String>,

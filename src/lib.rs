@@ -4,6 +4,7 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod chart;
 pub mod diagnostic;
 pub mod format;
 pub mod input;

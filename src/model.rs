@@ -219,8 +219,8 @@ pub struct Task {
     pub due: NaiveDate,
     /// The document's wording of the deadline.
     pub due_wording: Option<String>,
-    /// Reported state.
-    pub state: TaskState,
+    /// Reported state; `None` when nothing has been reported.
+    pub state: Option<TaskState>,
     /// Completion date.
     pub done_on: Option<NaiveDate>,
     /// Latest update.

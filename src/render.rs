@@ -74,6 +74,7 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
     }
     for plan in &site.plans {
         let pv = view::plan_view(plan, lang);
+        out.charts += pv.chart_count();
         let (dir, root) = if several {
             (format!("{}/", plan.id), "../")
         } else {

@@ -308,9 +308,18 @@ fn milestone(reached: bool, reported: NaiveDate, due: NaiveDate, as_of: NaiveDat
 }
 
 /// Decides the status of a task from its reported state, deadline and the evaluation date.
+/// A task nobody reported on is "not yet due" until its deadline and "no data" after it: we do
+/// not claim it is overdue without a report.
 pub fn assess_task(task: &Task, as_of: NaiveDate) -> Status {
     let late = as_of > task.due;
-    match task.state {
+    let Some(state) = task.state else {
+        return if late {
+            Status::NoData
+        } else {
+            Status::NotYetDue
+        };
+    };
+    match state {
         TaskState::Done => match task.done_on {
             Some(d) if d > task.due => Status::DoneLate,
             _ => Status::Done,
@@ -570,20 +579,23 @@ mod tests {
             section: None,
             due: d(2024, 3, 31),
             due_wording: None,
-            state: TaskState::InProgress,
+            state: Some(TaskState::InProgress),
             done_on: None,
             update: None,
         };
         assert_eq!(assess_task(&t, d(2024, 3, 31)), Status::OnSchedule);
         assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::Overdue);
-        t.state = TaskState::NotStarted;
+        t.state = Some(TaskState::NotStarted);
         assert_eq!(assess_task(&t, d(2024, 3, 1)), Status::NotStarted);
         assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::Overdue);
-        t.state = TaskState::Done;
+        t.state = Some(TaskState::Done);
         assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::Done);
         t.done_on = Some(d(2024, 4, 2));
         assert_eq!(assess_task(&t, d(2024, 5, 1)), Status::DoneLate);
         assert_eq!(Status::from_key("done_late"), Some(Status::DoneLate));
+        t.state = None;
+        assert_eq!(assess_task(&t, d(2024, 3, 31)), Status::NotYetDue);
+        assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::NoData);
         assert_eq!(Status::DoneLate.group(), Status::Achieved);
     }
 }

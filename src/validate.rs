@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Diagnostic, closest};
-use crate::input::{self, ActualValue, Direction, SeriesKind, TaskState};
+use crate::input::{self, ActualValue, Direction, SeriesKind};
 use crate::load::{Content, PlanSource, SectorSource, Text};
 use crate::model::*;
 use crate::period::{self, Period};
@@ -660,7 +660,7 @@ fn task(
         section: t.section.clone(),
         due: due?,
         due_wording: t.due_wording.clone(),
-        state: t.status.unwrap_or(TaskState::NotStarted),
+        state: t.status,
         done_on,
         update,
     })

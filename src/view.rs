@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
+use crate::chart;
 use crate::format::Lang;
 use crate::markdown;
-use crate::model::{Actual, Indicator, Plan, Sector, Source, Target, Task, Value};
-use crate::status::{self, GROUPS, Rules, Status};
+use crate::model::{Actual, Indicator, Plan, Sector, SeriesKind, Source, Target, Task, Value};
+use crate::status::{self, Assessment, GROUPS, Rules, Status};
 
 /// A status as shown: machine key (for CSS and icons), group key and label.
 #[derive(Debug, Clone, Serialize)]
@@ -36,12 +37,29 @@ pub struct SourceView {
     pub title: String,
     /// Link, if any.
     pub url: Option<String>,
+    /// A short label for tables: the site's host name, or the title cut short.
+    pub short: String,
 }
 
 fn source_view(s: &Option<Source>) -> Option<SourceView> {
-    s.as_ref().map(|s| SourceView {
-        title: s.title.clone(),
-        url: s.url.clone().filter(|u| markdown::is_safe_url(u)),
+    s.as_ref().map(|s| {
+        let url = s.url.clone().filter(|u| markdown::is_safe_url(u));
+        let host = url
+            .as_deref()
+            .and_then(|u| u.split("://").nth(1))
+            .and_then(|r| r.split('/').next());
+        let short = match host {
+            Some(h) => h.trim_start_matches("www.").to_string(),
+            None if s.title.chars().count() > 40 => {
+                s.title.chars().take(39).collect::<String>() + "…"
+            }
+            None => s.title.clone(),
+        };
+        SourceView {
+            title: s.title.clone(),
+            url,
+            short,
+        }
     })
 }
 
@@ -101,6 +119,10 @@ pub struct IndicatorView {
     pub sector: String,
     /// Link to the card from the plan's root.
     pub href: String,
+    /// Bullet chart (inline SVG); none for milestones.
+    pub chart: Option<String>,
+    /// Series chart (inline SVG) when there are two or more actuals.
+    pub series_chart: Option<String>,
 }
 
 /// A task row.
@@ -160,6 +182,8 @@ pub struct SectorView {
     pub counts: Vec<CountView>,
     /// Number of indicators and tasks.
     pub total: usize,
+    /// Stacked bar of `counts` (inline SVG).
+    pub status_chart: Option<String>,
 }
 
 /// The plan's identity, formatted.
@@ -197,6 +221,22 @@ pub struct PlanView {
     pub total: usize,
     /// Every source cited, by title.
     pub sources: Vec<SourceView>,
+    /// One status bar per sector (inline SVG).
+    pub matrix_chart: Option<String>,
+}
+
+impl PlanView {
+    /// Number of charts drawn for this plan.
+    pub fn chart_count(&self) -> usize {
+        let sectors = self.sectors.iter().map(|s| {
+            usize::from(s.status_chart.is_some())
+                + s.indicators
+                    .iter()
+                    .map(|i| usize::from(i.chart.is_some()) + usize::from(i.series_chart.is_some()))
+                    .sum::<usize>()
+        });
+        sectors.sum::<usize>() + usize::from(self.matrix_chart.is_some())
+    }
 }
 
 /// Builds the plan's view with every status decided.
@@ -228,7 +268,9 @@ pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
             *t += c.count;
         }
     }
+    let matrix_chart = matrix_chart(plan, &sectors, lang);
     PlanView {
+        matrix_chart,
         id: plan.id.clone(),
         title: plan.title.clone(),
         short_title: plan.short_title.clone(),
@@ -250,6 +292,46 @@ pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
         sources: cited_sources(plan),
         sectors,
     }
+}
+
+fn chart_counts(counts: &[CountView]) -> Vec<chart::summary::Count<'_>> {
+    counts
+        .iter()
+        .map(|c| chart::summary::Count {
+            group: c.status.group,
+            label: &c.status.label,
+            count: c.count,
+        })
+        .collect()
+}
+
+fn counts_text(counts: &[CountView]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|c| c.count > 0)
+        .map(|c| format!("{}: {}", c.status.label, c.count))
+        .collect();
+    parts.join("; ")
+}
+
+fn matrix_chart(plan: &Plan, sectors: &[SectorView], lang: &Lang) -> Option<String> {
+    let rows: Vec<chart::summary::Row<'_>> = sectors
+        .iter()
+        .map(|s| chart::summary::Row {
+            name: &s.name,
+            counts: chart_counts(&s.counts),
+        })
+        .collect();
+    let desc: Vec<String> = sectors
+        .iter()
+        .map(|s| format!("{}: {}", s.name, counts_text(&s.counts)))
+        .collect();
+    chart::summary::matrix(
+        &format!("m-{}", plan.id),
+        lang.t("matrix_title"),
+        &desc.join(". "),
+        &rows,
+    )
 }
 
 fn counts(totals: Vec<usize>, lang: &Lang) -> Vec<CountView> {
@@ -304,14 +386,22 @@ fn sector_view(s: &Sector, rules: &Rules, lang: &Lang) -> SectorView {
             totals[i] += 1;
         }
     }
+    let counts = counts(totals, lang);
+    let status_chart = chart::summary::status_bar(
+        &format!("st-{}", s.id),
+        lang.t("status_chart_title"),
+        &counts_text(&counts),
+        &chart_counts(&counts),
+    );
     SectorView {
+        status_chart,
+        counts,
         id: s.id.clone(),
         name: s.name.clone(),
         lead: s.lead.clone(),
         section: s.section.clone(),
         commentary_html: markdown::to_html(&s.commentary_md, 2),
         total: indicators.len() + tasks.len(),
-        counts: counts(totals, lang),
         href,
         indicators,
         tasks,
@@ -356,7 +446,11 @@ fn indicator_view(
 ) -> IndicatorView {
     let a = status::assess(i, rules);
     let anchor = format!("i-{}", i.id);
+    let status = StatusView::new(a.status, lang);
+    let (chart, series_chart) = charts(i, &a, &status, lang);
     IndicatorView {
+        chart,
+        series_chart,
         href: format!("{sector_href}#{anchor}"),
         anchor,
         name: i.name.clone(),
@@ -377,13 +471,137 @@ fn indicator_view(
             .iter()
             .map(|x| actual_view(x, &i.unit, lang))
             .collect(),
-        status: StatusView::new(a.status, lang),
+        status,
         provisional: a.provisional,
         expected: a.expected.map(|t| lang.target(&t, &i.unit)),
         override_reason: a.override_reason,
         note: i.note.clone(),
         sector: s.name.clone(),
     }
+}
+
+/// The bullet chart and, with two or more numeric actuals, the series chart.
+fn charts(
+    i: &Indicator,
+    a: &Assessment,
+    status: &StatusView,
+    lang: &Lang,
+) -> (Option<String>, Option<String>) {
+    let target_text = lang.target(&i.target, &i.unit);
+    let latest = a.latest.map(|idx| &i.actuals[idx]);
+    let latest_number = latest.and_then(|x| match x.value {
+        Value::Number(v) => Some(v),
+        Value::Reached(_) => None,
+    });
+    let desc = match latest {
+        Some(x) => lang.fill(
+            "chart_desc",
+            &[
+                ("name", &i.name),
+                ("actual", &actual_view(x, &i.unit, lang).value),
+                ("period", &lang.period(&x.period)),
+                ("target", &target_text),
+                ("status", &status.label),
+            ],
+        ),
+        None => lang.fill(
+            "chart_desc_none",
+            &[
+                ("name", &i.name),
+                ("target", &target_text),
+                ("status", &status.label),
+            ],
+        ),
+    };
+    let base = i.baseline.as_ref().map(|b| b.value);
+    let bound_labels = chart::bullet::bounds(&i.target, base)
+        .iter()
+        .map(|v| lang.quantity(*v, &i.unit))
+        .collect();
+    let bullet = chart::bullet::Bullet {
+        id: &format!("c-{}", i.id),
+        title: &i.name,
+        desc: &desc,
+        target: i.target,
+        actual: latest_number,
+        actual_label: latest_number.map(|v| lang.quantity(v, &i.unit)),
+        provisional: a.provisional,
+        baseline: i.baseline.as_ref().map(|b| {
+            (
+                b.value,
+                format!("{}: {}", b.period, lang.quantity(b.value, &i.unit)),
+            )
+        }),
+        expected: a.expected,
+        bound_labels,
+        status: (status.group, &status.label),
+    };
+    let bullet_svg = chart::bullet::draw(&bullet);
+    (bullet_svg, series_chart(i, &target_text, lang))
+}
+
+fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String> {
+    // One point per period: the newest figure wins when a period was revised.
+    let mut points: Vec<(&Actual, f64)> = Vec::new();
+    for x in &i.actuals {
+        if let Value::Number(v) = x.value {
+            match points.iter_mut().find(|(p, _)| p.period == x.period) {
+                Some(slot) if slot.0.as_of <= x.as_of => *slot = (x, v),
+                Some(_) => {}
+                None => points.push((x, v)),
+            }
+        }
+    }
+    if points.len() < 2 {
+        return None;
+    }
+    let listed: Vec<String> = points
+        .iter()
+        .map(|(x, v)| format!("{} {}", lang.period(&x.period), lang.quantity(*v, &i.unit)))
+        .collect();
+    let title = lang.fill("series_title", &[("name", &i.name)]);
+    let desc = lang.fill(
+        "series_desc",
+        &[
+            ("name", &i.name),
+            ("points", &listed.join(", ")),
+            ("target", target_text),
+        ],
+    );
+    let fmt = |v: f64| lang.number(v);
+    let latest = points
+        .last()
+        .map(|(_, v)| lang.quantity(*v, &i.unit))
+        .unwrap_or_default();
+    let baseline_legend = match &i.baseline {
+        Some(b) => format!("{} {}", lang.t("legend_baseline"), b.period),
+        None => String::new(),
+    };
+    let s = chart::series::Series {
+        id: &format!("s-{}", i.id),
+        title: &title,
+        desc: &desc,
+        points: points
+            .iter()
+            .map(|(x, v)| chart::series::Point {
+                month: x.period.months().1,
+                value: *v,
+                provisional: x.provisional || !x.period.ends_year(),
+            })
+            .collect(),
+        target: i.target,
+        cumulative: i.series == SeriesKind::Cumulative,
+        baseline: i.baseline.as_ref().map(|b| b.value),
+        fmt: &fmt,
+        latest_label: latest,
+        months: &lang.months_short,
+        legend: [
+            lang.t("legend_actual"),
+            lang.t("legend_target"),
+            &baseline_legend,
+        ],
+    };
+    Some(chart::series::draw(&s))
 }
 
 fn task_view(t: &Task, rules: &Rules, lang: &Lang) -> TaskView {

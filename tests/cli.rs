@@ -368,9 +368,8 @@ fn published_schema_matches_the_content_types() {
     let out = tiendo(&root(), &["schema"]);
     assert_eq!(out.status.code(), Some(0));
     let committed = fs::read_to_string(root().join("schema/tiendo.schema.json")).unwrap();
-    assert_eq!(
-        text(&out).0.trim_end(),
-        committed.trim_end(),
+    assert!(
+        text(&out).0.trim_end() == committed.trim_end(),
         "schema/tiendo.schema.json is stale: run `cargo run -- schema > schema/tiendo.schema.json`"
     );
 }
@@ -410,4 +409,89 @@ fn theme_override_replaces_a_template_by_name() {
         "{stderr}"
     );
     fs::remove_dir_all(&work).unwrap();
+}
+
+/// `name: N` from the counts table written next to the bundled content.
+fn declared(counts: &str, name: &str) -> usize {
+    counts
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(&format!("{name}: ")))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("content/COUNTS.md has no `{name}: N` line"))
+}
+
+#[test]
+fn bundled_plan_builds_without_warnings_and_matches_its_counts() {
+    let out_dir = scratch("bundled");
+    let out = tiendo(&root(), &["build", "--output", out_dir.to_str().unwrap()]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.is_empty(),
+        "the bundled plan must build with zero warnings:\n{stderr}"
+    );
+    assert!(stdout.contains("open "), "{stdout}");
+
+    let counts = fs::read_to_string(root().join("content/COUNTS.md")).unwrap();
+    let files = tree(&out_dir);
+    let sectors: Vec<&String> = files.keys().filter(|k| k.starts_with("sectors/")).collect();
+    let pages: Vec<String> = sectors
+        .iter()
+        .map(|k| String::from_utf8(files[*k].clone()).unwrap())
+        .collect();
+    let indicators: usize = pages
+        .iter()
+        .map(|p| p.matches("<article class=\"card\" id=\"i-").count())
+        .sum();
+    let tasks: usize = pages.iter().map(|p| p.matches("<tr id=\"t-").count()).sum();
+    assert_eq!(sectors.len(), declared(&counts, "sectors"), "sector pages");
+    assert_eq!(
+        indicators,
+        declared(&counts, "indicators"),
+        "indicator cards"
+    );
+    assert_eq!(tasks, declared(&counts, "tasks"), "task rows");
+
+    // The overview shows the four headline targets with their 2024 actuals.
+    let overview = String::from_utf8(files["index.html"].clone()).unwrap();
+    for (name, actual) in [
+        ("Tốc độ tăng trưởng GRDP", "7,02 %"),
+        ("GRDP bình quân đầu người", "76,4 triệu đồng"),
+        ("Tổng kim ngạch xuất khẩu", "6 tỷ USD"),
+        ("Tổng vốn đầu tư phát triển toàn xã hội", "51.100 tỷ đồng"),
+    ] {
+        let at = overview
+            .find(name)
+            .unwrap_or_else(|| panic!("headline {name} missing"));
+        assert!(overview[at..].contains(actual), "{name} shows {actual}");
+    }
+    // Every chart is well-formed enough to carry its accessible title and description.
+    for page in pages.iter().chain([&overview]) {
+        assert_eq!(
+            page.matches("<svg xmlns").count(),
+            page.matches("role=\"img\" aria-labelledby").count()
+        );
+        assert_eq!(
+            page.matches("<svg xmlns").count(),
+            page.matches("</desc>").count()
+        );
+    }
+    fs::remove_dir_all(&out_dir).unwrap();
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let a = scratch("det-a");
+    let b = scratch("det-b");
+    for dir in [&a, &b] {
+        assert_eq!(
+            tiendo(&root(), &["build", "--output", dir.to_str().unwrap()])
+                .status
+                .code(),
+            Some(0)
+        );
+    }
+    assert_eq!(tree(&a), tree(&b));
+    fs::remove_dir_all(&a).unwrap();
+    fs::remove_dir_all(&b).unwrap();
 }
