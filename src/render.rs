@@ -80,36 +80,42 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
         } else {
             (String::new(), "")
         };
-        out.pages.extend(r.page(
-            &format!("{dir}index.html"),
-            "overview.html",
-            root,
-            "",
-            Some(&pv),
-            |ctx| {
-                ctx.insert("title", &pv.title);
-                ctx.insert("nav_current", "overview");
-            },
-            diags,
-        ));
-        out.pages.extend(r.page(
-            &format!("{dir}methodology.html"),
-            "methodology.html",
-            root,
-            "",
-            Some(&pv),
-            |ctx| {
-                let statuses: Vec<StatusView> =
-                    Status::ALL.iter().map(|s| status_view(*s, lang)).collect();
-                ctx.insert("statuses", &statuses);
-                ctx.insert("title", lang.t("methodology"));
-                ctx.insert("nav_current", "methodology");
-            },
-            diags,
-        ));
+        let statuses: Vec<StatusView> = Status::ALL.iter().map(|s| status_view(*s, lang)).collect();
+        let base = site
+            .base_url
+            .as_deref()
+            .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
+        let top_level = [
+            ("index.html", "overview.html", pv.title.as_str(), "overview"),
+            (
+                "methodology.html",
+                "methodology.html",
+                lang.t("methodology"),
+                "methodology",
+            ),
+            ("report.html", "report.html", pv.title.as_str(), "report"),
+            ("digest.html", "digest.html", pv.title.as_str(), "digest"),
+        ];
+        for (file, template, title, current) in top_level {
+            let page = r.page(
+                &format!("{dir}{file}"),
+                template,
+                root,
+                "",
+                Some(&pv),
+                |ctx| {
+                    ctx.insert("title", title);
+                    ctx.insert("nav_current", current);
+                    ctx.insert("statuses", &statuses);
+                    ctx.insert("base", &base);
+                },
+                diags,
+            );
+            out.pages.extend(page);
+        }
         let sector_root = format!("{root}../");
         for sv in &pv.sectors {
-            out.pages.extend(r.page(
+            let page = r.page(
                 &format!("{dir}{}", sv.href),
                 "sector.html",
                 &sector_root,
@@ -121,9 +127,28 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
                     ctx.insert("nav_current", &sv.id);
                 },
                 diags,
-            ));
+            );
+            out.pages.extend(page);
         }
     }
+    out
+}
+
+/// A CSS string literal (quoted) for `content:` in print margin boxes.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -166,6 +191,13 @@ impl Renderer<'_> {
         ctx.insert("nav_current", "");
         if let Some(pv) = plan {
             ctx.insert("plan", pv);
+            let label = format!(
+                "{} · {} {}",
+                pv.short_title,
+                self.lang.t("data_as_of"),
+                pv.as_of
+            );
+            ctx.insert("print_label", &css_string(&label));
             let mut nav = vec![Link {
                 key: "overview".into(),
                 label: self.lang.t("overview").to_string(),

@@ -259,7 +259,7 @@ pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
                 .iter()
                 .zip(&s.indicators)
                 .filter(|(_, i)| i.headline)
-                .map(|(v, _)| v.clone())
+                .map(|(v, _)| headline_copy(v))
         })
         .collect();
     let mut totals = vec![0; GROUPS.len()];
@@ -332,6 +332,17 @@ fn matrix_chart(plan: &Plan, sectors: &[SectorView], lang: &Lang) -> Option<Stri
         &desc.join(". "),
         &rows,
     )
+}
+
+/// A headline card's indicator, its chart re-labelled so the overview and the sector's card can
+/// share one page (report.html) without duplicate element ids.
+fn headline_copy(v: &IndicatorView) -> IndicatorView {
+    let mut copy = v.clone();
+    copy.chart = v
+        .chart
+        .as_ref()
+        .map(|svg| svg.replace("\"c-", "\"hc-").replace(" c-", " hc-"));
+    copy
 }
 
 fn counts(totals: Vec<usize>, lang: &Lang) -> Vec<CountView> {

@@ -101,12 +101,18 @@ fn every_kind_fixture_builds_and_reads_right() {
     let out = tiendo(&fixture, &["build", "--output", out_dir.to_str().unwrap()]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.starts_with("built 1 plan(s): 3 pages"), "{stdout}");
+    assert!(stdout.starts_with("built 1 plan(s): 5 pages"), "{stdout}");
     assert!(stderr.is_empty(), "no warnings expected: {stderr}");
     let files: Vec<String> = tree(&out_dir).into_keys().collect();
     assert_eq!(
         files,
-        ["index.html", "methodology.html", "sectors/kinh-te.html"]
+        [
+            "digest.html",
+            "index.html",
+            "methodology.html",
+            "report.html",
+            "sectors/kinh-te.html"
+        ]
     );
 
     let sector = fs::read_to_string(out_dir.join("sectors/kinh-te.html")).unwrap();
@@ -199,11 +205,15 @@ fn several_plans_get_an_index_and_their_own_folders() {
         files,
         [
             "index.html",
+            "tinh-2024/digest.html",
             "tinh-2024/index.html",
             "tinh-2024/methodology.html",
+            "tinh-2024/report.html",
             "tinh-2024/sectors/kinh-te.html",
+            "tinh-2025/digest.html",
             "tinh-2025/index.html",
             "tinh-2025/methodology.html",
+            "tinh-2025/report.html",
             "tinh-2025/sectors/kinh-te.html",
         ]
     );
@@ -494,4 +504,98 @@ fn builds_are_byte_identical() {
     assert_eq!(tree(&a), tree(&b));
     fs::remove_dir_all(&a).unwrap();
     fs::remove_dir_all(&b).unwrap();
+}
+
+/// Element ids that occur more than once in a page.
+fn duplicate_ids(html: &str) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut dups = Vec::new();
+    for part in html.split(" id=\"").skip(1) {
+        let id = part.split('"').next().unwrap_or_default().to_string();
+        if !seen.insert(id.clone()) {
+            dups.push(id);
+        }
+    }
+    dups
+}
+
+#[test]
+fn report_and_digest_are_single_files_for_email() {
+    let out_dir = scratch("email");
+    let mut content = scratch("email-content");
+    content.push("content");
+    copy_dir(&root().join("content"), &content);
+    fs::write(
+        content.join("site.yaml"),
+        "locale: vi\nbase_url: https://kehoach.example.gov.vn/tien-giang/\n",
+    )
+    .unwrap();
+    let out = tiendo(
+        &root(),
+        &[
+            "build",
+            "--content",
+            content.to_str().unwrap(),
+            "--output",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+
+    let report = fs::read_to_string(out_dir.join("report.html")).unwrap();
+    assert!(
+        report.len() < 1_500_000,
+        "report.html is {} bytes",
+        report.len()
+    );
+    assert_eq!(duplicate_ids(&report), Vec::<String>::new());
+    let sectors: Vec<String> = tree(&out_dir)
+        .into_keys()
+        .filter_map(|k| {
+            k.strip_prefix("sectors/")?
+                .strip_suffix(".html")
+                .map(str::to_owned)
+        })
+        .collect();
+    for id in &sectors {
+        assert!(
+            report.contains(&format!("<a href=\"#sec-{id}\">")),
+            "table of contents links {id}"
+        );
+        assert!(
+            report.contains(&format!("id=\"sec-{id}\"")),
+            "report holds sector {id}"
+        );
+    }
+    // In-page links only: the report must work as a lone attachment.
+    for href in report
+        .split("href=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap())
+    {
+        assert!(
+            href.starts_with('#') || href.starts_with("http") || href.ends_with(".html"),
+            "{href}"
+        );
+    }
+
+    let digest = fs::read_to_string(out_dir.join("digest.html")).unwrap();
+    assert!(
+        digest.len() < 100_000,
+        "digest.html is {} bytes",
+        digest.len()
+    );
+    for banned in ["<style", "<svg", "data:", "<script", "<link"] {
+        assert!(!digest.contains(banned), "digest must not use {banned}");
+    }
+    assert!(
+        digest.contains("7,02 %") && digest.contains("Đạt"),
+        "headline actual and status"
+    );
+    assert!(
+        digest.contains("href=\"https://kehoach.example.gov.vn/tien-giang/sectors/"),
+        "links to the published pages when base_url is set"
+    );
+    fs::remove_dir_all(&out_dir).unwrap();
+    fs::remove_dir_all(content.parent().unwrap()).unwrap();
 }
