@@ -46,6 +46,8 @@ pub struct Summary {
     pub charts: usize,
     /// Plans built.
     pub plans: usize,
+    /// Files written, unchanged and removed.
+    pub written: write::WriteStats,
     /// Wall time.
     pub elapsed: Duration,
     /// Warnings found on the way.
@@ -120,15 +122,14 @@ pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
     if has_errors(&diags) {
         return Err(diags);
     }
-    if let Err(e) = write::write_site(&opts.output, &rendered.pages) {
-        diags.push(Diagnostic::error(
-            &opts.output,
-            0,
-            0,
-            format!("cannot write the site: {e}"),
-        ));
-        return Err(diags);
-    }
+    let written = match write::write_site(&opts.output, &rendered.pages) {
+        Ok(stats) => stats,
+        Err(e) => {
+            let msg = format!("cannot write the site: {e}");
+            diags.push(Diagnostic::error(&opts.output, 0, 0, msg));
+            return Err(diags);
+        }
+    };
     Ok(Summary {
         pages: rendered
             .pages
@@ -137,6 +138,7 @@ pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
             .count(),
         charts: rendered.charts,
         plans: site.plans.len(),
+        written,
         elapsed: started.elapsed(),
         warnings: diags,
     })

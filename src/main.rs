@@ -61,11 +61,14 @@ fn main() -> ExitCode {
                     report(&s.warnings);
                     let index = output.join("index.html");
                     println!(
-                        "built {} plan(s): {} pages, {} charts in {} ms; open {}",
+                        "built {} plan(s): {} pages, {} charts in {} ms ({} written, {} unchanged, {} removed); open {}",
                         s.plans,
                         s.pages,
                         s.charts,
                         s.elapsed.as_millis(),
+                        s.written.written,
+                        s.written.unchanged,
+                        s.written.removed,
                         index.display()
                     );
                     ExitCode::SUCCESS

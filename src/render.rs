@@ -95,6 +95,8 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
             ),
             ("report.html", "report.html", pv.title.as_str(), "report"),
             ("digest.html", "digest.html", pv.title.as_str(), "digest"),
+            ("updates.html", "updates.html", lang.t("updates"), "updates"),
+            ("feed.xml", "feed.xml", lang.t("updates"), "feed"),
         ];
         for (file, template, title, current) in top_level {
             let page = r.page(

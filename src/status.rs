@@ -126,8 +126,9 @@ pub struct Rules {
 }
 
 /// Decides the status of an indicator from its latest actual.
+/// Actuals published after `rules.as_of` are not yet known and are ignored.
 pub fn assess(ind: &Indicator, rules: &Rules) -> Assessment {
-    let latest = latest_index(&ind.actuals);
+    let latest = latest_index(&ind.actuals, rules.as_of);
     let mut a = match latest {
         None => Assessment {
             status: unreported(ind.target, rules),
@@ -146,8 +147,10 @@ pub fn assess(ind: &Indicator, rules: &Rules) -> Assessment {
 }
 
 /// The actual to judge: the one covering the latest period; among equal periods, the newest.
-pub fn latest_index(actuals: &[Actual]) -> Option<usize> {
-    (0..actuals.len()).max_by_key(|&i| (actuals[i].period.sort_key(), actuals[i].as_of))
+pub fn latest_index(actuals: &[Actual], as_of: NaiveDate) -> Option<usize> {
+    (0..actuals.len())
+        .filter(|&i| actuals[i].as_of <= as_of)
+        .max_by_key(|&i| (actuals[i].period.sort_key(), actuals[i].as_of))
 }
 
 fn unreported(target: Target, rules: &Rules) -> Status {
@@ -370,7 +373,8 @@ mod tests {
                 .map(|(p, v)| Actual {
                     period: Period::parse(p).unwrap(),
                     value: Value::Number(*v),
-                    as_of: d(2025, 1, 15),
+                    // Published ten days after the period ends.
+                    as_of: Period::parse(p).unwrap().end() + chrono::Days::new(10),
                     source: None,
                     note: None,
                     provisional: false,
@@ -488,7 +492,7 @@ mod tests {
             SeriesKind::Cumulative,
             &[("2024-H1", 700.0)],
         );
-        let a = assess(&ind, &rules(d(2024, 7, 1)));
+        let a = assess(&ind, &rules(d(2024, 7, 15)));
         assert_eq!(a.status, Status::OnTrack);
         assert_eq!(a.expected, Some(Target::AtLeast(700.0)));
         let behind = indicator(
@@ -497,7 +501,7 @@ mod tests {
             &[("2024-H1", 600.0)],
         );
         assert_eq!(
-            assess(&behind, &rules(d(2024, 7, 1))).status,
+            assess(&behind, &rules(d(2024, 7, 15))).status,
             Status::OffTrack
         );
         let near = indicator(
@@ -505,7 +509,18 @@ mod tests {
             SeriesKind::Cumulative,
             &[("2024-H1", 640.0)],
         );
-        assert_eq!(assess(&near, &rules(d(2024, 7, 1))).status, Status::AtRisk);
+        assert_eq!(assess(&near, &rules(d(2024, 7, 15))).status, Status::AtRisk);
+    }
+
+    #[test]
+    fn actuals_published_after_the_evaluation_date_are_ignored() {
+        let ind = indicator(Target::AtLeast(5.0), SeriesKind::Ytd, &[("2024-H1", 6.0)]);
+        // The helper publishes the H1 figure on 2024-07-10.
+        assert_eq!(
+            assess(&ind, &rules(d(2024, 7, 9))).status,
+            Status::NotYetDue
+        );
+        assert_eq!(assess(&ind, &rules(d(2024, 7, 10))).status, Status::OnTrack);
     }
 
     #[test]

@@ -27,6 +27,8 @@ const DEFAULT: &[(&str, &str)] = embed![
     "templates/parts.html",
     "templates/report.html",
     "templates/digest.html",
+    "templates/updates.html",
+    "templates/feed.xml",
     "templates/overview.html",
     "templates/sector.html",
     "templates/methodology.html",
@@ -98,7 +100,7 @@ pub fn load(themes_dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Optio
 
     let mut langs = BTreeMap::new();
     let mut tera = Tera::new();
-    tera.autoescape_on([".html"]);
+    tera.autoescape_on([".html", ".xml"]);
     let mut templates = Vec::new();
     for (rel, file) in &files {
         if let Some(code) = rel

@@ -223,6 +223,86 @@ pub struct PlanView {
     pub sources: Vec<SourceView>,
     /// One status bar per sector (inline SVG).
     pub matrix_chart: Option<String>,
+    /// Reported actuals and task updates, newest first.
+    pub updates: Vec<UpdateView>,
+    /// The newest update's date as `YYYY-MM-DD` (for the feed).
+    pub updated_iso: String,
+}
+
+/// One entry of the updates page and feed: a reported actual or a task update.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateView {
+    /// Publication date, formatted.
+    pub date: String,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date_iso: String,
+    /// Indicator or task.
+    pub subject: String,
+    /// Sector name.
+    pub sector: String,
+    /// Link from the plan root.
+    pub href: String,
+    /// Value with period, or the update note.
+    pub what: String,
+    /// Status at that date.
+    pub status: StatusView,
+    /// Source.
+    pub source: Option<SourceView>,
+    /// A stable id for the feed entry.
+    pub key: String,
+}
+
+/// The most recent entries shown on the updates page and in the feed.
+const UPDATES_SHOWN: usize = 200;
+
+fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
+    let mut out: Vec<(chrono::NaiveDate, i64, String, UpdateView)> = Vec::new();
+    for s in &plan.sectors {
+        let href = format!("sectors/{}.html", s.id);
+        for i in &s.indicators {
+            for a in &i.actuals {
+                // The status readers saw on the day the figure was published.
+                let then = Rules {
+                    as_of: a.as_of,
+                    ..*rules
+                };
+                let status = status::assess(i, &then).status;
+                let v = actual_view(a, &i.unit, lang);
+                let view = UpdateView {
+                    date: lang.date(a.as_of),
+                    date_iso: a.as_of.to_string(),
+                    subject: i.name.clone(),
+                    sector: s.name.clone(),
+                    href: format!("{href}#i-{}", i.id),
+                    what: format!("{} ({})", v.value, v.period),
+                    status: StatusView::new(status, lang),
+                    source: v.source,
+                    key: format!("{}/{}/{}/{}", plan.id, i.id, a.period.code(), a.as_of),
+                };
+                out.push((a.as_of, s.order, i.id.clone(), view));
+            }
+        }
+        for t in &s.tasks {
+            let Some(u) = &t.update else { continue };
+            let view = UpdateView {
+                date: lang.date(u.date),
+                date_iso: u.date.to_string(),
+                subject: t.text.clone(),
+                sector: s.name.clone(),
+                href: format!("{href}#t-{}", t.id),
+                what: u.note.clone(),
+                status: StatusView::new(status::assess_task(t, u.date), lang),
+                source: source_view(&u.source),
+                key: format!("{}/{}/{}", plan.id, t.id, u.date),
+            };
+            out.push((u.date, s.order, t.id.clone(), view));
+        }
+    }
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    out.into_iter()
+        .take(UPDATES_SHOWN)
+        .map(|(_, _, _, v)| v)
+        .collect()
 }
 
 impl PlanView {
@@ -269,7 +349,12 @@ pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
         }
     }
     let matrix_chart = matrix_chart(plan, &sectors, lang);
+    let updates = updates(plan, &rules, lang);
     PlanView {
+        updated_iso: updates
+            .first()
+            .map_or_else(|| plan.as_of.to_string(), |u| u.date_iso.clone()),
+        updates,
         matrix_chart,
         id: plan.id.clone(),
         title: plan.title.clone(),

@@ -43,8 +43,21 @@ fn normalise(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes `pages` as the new content of `output`, swapping it in atomically.
-pub fn write_site(output: &Path, pages: &[Page]) -> io::Result<()> {
+/// What writing the site changed, for the summary line and for upload tools.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files that are new or whose bytes changed.
+    pub written: usize,
+    /// Files kept as they were (same inode, same modification time).
+    pub unchanged: usize,
+    /// Files of the previous output that the new site no longer has.
+    pub removed: usize,
+}
+
+/// Writes `pages` as the new content of `output`, swapping it in atomically. Files whose bytes
+/// are unchanged are hard-linked from the previous output, so they keep their modification time
+/// and `rsync` or an object-store sync uploads only what changed.
+pub fn write_site(output: &Path, pages: &[Page]) -> io::Result<WriteStats> {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -57,16 +70,50 @@ pub fn write_site(output: &Path, pages: &[Page]) -> io::Result<()> {
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.new-{pid}"));
     let retired = parent.join(format!(".{name}.old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
-    let result = fill(&staging, pages).and_then(|()| swap(output, &staging, &retired));
+    recover(output, &parent, &name);
+    let result = fill(&staging, output, pages).and_then(|mut stats| {
+        stats.removed = count_removed(output, pages);
+        swap(output, &staging, &retired)?;
+        Ok(stats)
+    });
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn fill(dir: &Path, pages: &[Page]) -> io::Result<()> {
+/// Cleans up after builds that were killed: a killed build leaves its staging folder behind,
+/// and one killed between the two renames of `swap` leaves the old output retired but intact.
+fn recover(output: &Path, parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let mut leftovers: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            n.starts_with(&format!(".{name}.new-")) || n.starts_with(&format!(".{name}.old-"))
+        })
+        .collect();
+    leftovers.sort();
+    for p in leftovers {
+        let retired = p.to_string_lossy().contains(&format!(".{name}.old-"));
+        if retired && !output.exists() {
+            let _ = fs::rename(&p, output);
+        } else {
+            let _ = fs::remove_dir_all(&p);
+        }
+    }
+}
+
+fn fill(dir: &Path, previous: &Path, pages: &[Page]) -> io::Result<WriteStats> {
     fs::create_dir_all(dir)?;
+    let delay = test_delay();
+    let mut stats = WriteStats::default();
     for page in pages {
         let rel = Path::new(&page.path);
         let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
@@ -80,9 +127,49 @@ fn fill(dir: &Path, pages: &[Page]) -> io::Result<()> {
         if let Some(p) = target.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(&target, &page.bytes)?;
+        let old = previous.join(rel);
+        if same_bytes(&old, &page.bytes) && fs::hard_link(&old, &target).is_ok() {
+            stats.unchanged += 1;
+        } else {
+            fs::write(&target, &page.bytes)?;
+            stats.written += 1;
+        }
+        if let Some(d) = delay {
+            std::thread::sleep(d);
+        }
     }
-    Ok(())
+    Ok(stats)
+}
+
+/// Only for tests that kill a build part-way: `TIENDO_TEST_WRITE_DELAY_MS` slows every write.
+fn test_delay() -> Option<std::time::Duration> {
+    let ms: u64 = std::env::var("TIENDO_TEST_WRITE_DELAY_MS")
+        .ok()?
+        .parse()
+        .ok()?;
+    Some(std::time::Duration::from_millis(ms))
+}
+
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|b| b == bytes)
+        }
+        _ => false,
+    }
+}
+
+fn count_removed(output: &Path, pages: &[Page]) -> usize {
+    let keep: std::collections::BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    walkdir::WalkDir::new(output)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let rel = e.path().strip_prefix(output).unwrap_or(e.path());
+            !keep.contains(rel.to_string_lossy().replace('\\', "/").as_str())
+        })
+        .count()
 }
 
 fn swap(output: &Path, staging: &Path, retired: &Path) -> io::Result<()> {
@@ -109,6 +196,52 @@ mod tests {
         assert!(check_output_dir(Path::new("content"), Path::new("content")).is_err());
         assert!(check_output_dir(Path::new("content/.."), Path::new("content")).is_err());
         assert!(check_output_dir(Path::new("output"), Path::new("content")).is_ok());
+    }
+
+    #[test]
+    fn only_changed_files_are_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = std::env::temp_dir().join(format!("tiendo-changed-{}", std::process::id()));
+        let out = tmp.join("output");
+        let page = |p: &str, b: &str| Page {
+            path: p.into(),
+            bytes: b.as_bytes().to_vec(),
+        };
+        let first = write_site(
+            &out,
+            &[
+                page("a.html", "a"),
+                page("b.html", "b"),
+                page("c.html", "c"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            first,
+            WriteStats {
+                written: 3,
+                unchanged: 0,
+                removed: 0
+            }
+        );
+        let inode = fs::metadata(out.join("a.html")).unwrap().ino();
+        let second = write_site(&out, &[page("a.html", "a"), page("b.html", "B")]).unwrap();
+        assert_eq!(
+            second,
+            WriteStats {
+                written: 1,
+                unchanged: 1,
+                removed: 1
+            }
+        );
+        assert_eq!(
+            fs::metadata(out.join("a.html")).unwrap().ino(),
+            inode,
+            "unchanged file kept"
+        );
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "B");
+        assert!(!out.join("c.html").exists());
+        fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]

@@ -101,19 +101,44 @@ fn every_kind_fixture_builds_and_reads_right() {
     let out = tiendo(&fixture, &["build", "--output", out_dir.to_str().unwrap()]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.starts_with("built 1 plan(s): 5 pages"), "{stdout}");
+    assert!(stdout.starts_with("built 1 plan(s): 6 pages"), "{stdout}");
     assert!(stderr.is_empty(), "no warnings expected: {stderr}");
     let files: Vec<String> = tree(&out_dir).into_keys().collect();
     assert_eq!(
         files,
         [
             "digest.html",
+            "feed.xml",
             "index.html",
             "methodology.html",
             "report.html",
-            "sectors/kinh-te.html"
+            "sectors/kinh-te.html",
+            "updates.html"
         ]
     );
+    // Updates: newest first, with the status on the day of publication.
+    let updates = fs::read_to_string(out_dir.join("updates.html")).unwrap();
+    let rows = visible_text(main_of(&updates));
+    let (a, b, c) = (
+        rows.find("10/10/2024").unwrap(),
+        rows.find("10/07/2024").unwrap(),
+        rows.find("21/06/2024").unwrap(),
+    );
+    assert!(a < b && b < c, "{rows}");
+    assert!(
+        rows.contains("Đã tổ chức hội nghị."),
+        "task updates are listed"
+    );
+    let feed = fs::read_to_string(out_dir.join("feed.xml")).unwrap();
+    assert!(feed.starts_with(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""
+    ));
+    assert_eq!(
+        feed.matches("<entry>").count(),
+        9,
+        "8 actuals and 1 task update"
+    );
+    assert!(feed.contains("<updated>2024-10-10T00:00:00Z</updated>"));
 
     let sector = fs::read_to_string(out_dir.join("sectors/kinh-te.html")).unwrap();
     insta::assert_snapshot!("every_kind_sector", visible_text(main_of(&sector)));
@@ -206,15 +231,19 @@ fn several_plans_get_an_index_and_their_own_folders() {
         [
             "index.html",
             "tinh-2024/digest.html",
+            "tinh-2024/feed.xml",
             "tinh-2024/index.html",
             "tinh-2024/methodology.html",
             "tinh-2024/report.html",
             "tinh-2024/sectors/kinh-te.html",
+            "tinh-2024/updates.html",
             "tinh-2025/digest.html",
+            "tinh-2025/feed.xml",
             "tinh-2025/index.html",
             "tinh-2025/methodology.html",
             "tinh-2025/report.html",
             "tinh-2025/sectors/kinh-te.html",
+            "tinh-2025/updates.html",
         ]
     );
     let index = fs::read_to_string(work.join("output/index.html")).unwrap();
@@ -598,4 +627,98 @@ fn report_and_digest_are_single_files_for_email() {
     );
     fs::remove_dir_all(&out_dir).unwrap();
     fs::remove_dir_all(content.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn killed_build_leaves_previous_output_intact() {
+    let work = scratch("killed");
+    let content = work.join("content");
+    copy_dir(
+        &root().join("tests/fixtures/sites/every-kind/content"),
+        &content,
+    );
+    assert_eq!(tiendo(&work, &["build"]).status.code(), Some(0));
+    let before = tree(&work.join("output"));
+    let sector = content.join("tinh-2024/sectors/kinh-te.yaml");
+    let changed = fs::read_to_string(&sector)
+        .unwrap()
+        .replace("value: 6.9,", "value: 7.1,");
+    fs::write(&sector, changed).unwrap();
+
+    // Every write is slowed to 200 ms, so the kill lands while the new site is being staged.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .arg("build")
+        .current_dir(&work)
+        .env("TIENDO_TEST_WRITE_DELAY_MS", "200")
+        .spawn()
+        .unwrap();
+    let staging_seen = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::read_dir(&work).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".output.new-")
+        })
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(staging_seen, "the build was killed while staging");
+    assert_eq!(
+        tree(&work.join("output")),
+        before,
+        "old output intact after the kill"
+    );
+
+    // The next build cleans up after the killed one and publishes the change.
+    let out = tiendo(&work, &["build"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).0.contains("removed"), "{}", text(&out).0);
+    let names: Vec<String> = fs::read_dir(&work)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".output.")),
+        "{names:?}"
+    );
+    assert_ne!(tree(&work.join("output")), before);
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn one_changed_figure_rewrites_only_the_pages_that_show_it() {
+    let work = scratch("one-figure");
+    let content = work.join("content");
+    copy_dir(&root().join("content"), &content);
+    assert_eq!(tiendo(&work, &["build"]).status.code(), Some(0));
+    let before = tree(&work.join("output"));
+    let sector = content.join("tien-giang-2024/sectors/so-nong-nghiep.yaml");
+    let yaml = fs::read_to_string(&sector).unwrap();
+    assert!(yaml.contains("value: 3.32"));
+    fs::write(&sector, yaml.replacen("value: 3.32", "value: 3.35", 1)).unwrap();
+    let out = tiendo(&work, &["build"]);
+    let (stdout, _) = text(&out);
+    let after = tree(&work.join("output"));
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(
+        changed.contains(&&"sectors/so-nong-nghiep.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        changed.len() < 6,
+        "only pages showing the figure change: {changed:?}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "({} written, {} unchanged, 0 removed)",
+            changed.len(),
+            after.len() - changed.len()
+        )),
+        "{stdout}"
+    );
+    fs::remove_dir_all(&work).unwrap();
 }
