@@ -13,6 +13,17 @@ pub enum Severity {
     Warning,
 }
 
+/// Where something was written: file, line and column (1-based; 0 when unknown).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loc {
+    /// The file.
+    pub file: PathBuf,
+    /// Line.
+    pub line: usize,
+    /// Column.
+    pub column: usize,
+}
+
 /// One problem, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -44,6 +55,11 @@ impl Diagnostic {
             hint: None,
             source_line: None,
         }
+    }
+
+    /// A warning at a recorded location.
+    pub fn warning_at(at: &Loc, message: impl Into<String>) -> Self {
+        Diagnostic::warning(&at.file, at.line, at.column, message)
     }
 
     /// A warning at a place in a file.

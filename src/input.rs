@@ -44,6 +44,11 @@ pub struct PlanFile {
     /// Relative shortfall (in percent of the bound) within which a partial-year value is
     /// "at risk" rather than "off track". Default 10.
     pub tolerance_percent: Option<f64>,
+    /// `tiendo check` warns when an indicator's latest actual is older than this many days
+    /// (default 180).
+    pub stale_after_days: Option<u32>,
+    /// Days after a period ends by which its figure is expected, for `tiendo check` (default 45).
+    pub report_lag_days: Option<u32>,
     /// Sources that actuals and baselines can cite by key.
     #[serde(default)]
     pub sources: BTreeMap<String, SourceFile>,

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod diagnostic;
 pub mod format;
 pub mod input;
+pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -35,6 +36,8 @@ pub struct Options {
     pub output: PathBuf,
     /// Theme name; overrides `site.yaml`.
     pub theme: Option<String>,
+    /// Fail (write nothing) when there are warnings.
+    pub deny_warnings: bool,
 }
 
 /// What a successful build did.
@@ -97,9 +100,31 @@ pub fn check(opts: &Options) -> Vec<Diagnostic> {
     if let Some((site, theme)) = prepare(opts, &mut diags) {
         // Rendering too, so template errors surface in `check`.
         render::render(&site, &theme, &mut diags);
+        for plan in &site.plans {
+            diags.extend(lint::lint(plan));
+        }
     }
+    attach_sources(&mut diags);
     diagnostic::sort(&mut diags);
     diags
+}
+
+/// Adds the source line to diagnostics created without the file's text at hand.
+fn attach_sources(diags: &mut [Diagnostic]) {
+    let mut cache: std::collections::BTreeMap<PathBuf, Option<String>> = Default::default();
+    for d in diags
+        .iter_mut()
+        .filter(|d| d.source_line.is_none() && d.line > 0)
+    {
+        let text = cache.entry(d.file.clone()).or_insert_with(|| {
+            std::fs::read(&d.file)
+                .ok()
+                .and_then(|b| load::decode(&b).ok())
+        });
+        if let Some(text) = text {
+            *d = d.clone().with_source(text);
+        }
+    }
 }
 
 /// Builds the site into `opts.output`. On any error nothing is written and every problem is
@@ -119,7 +144,7 @@ pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
     };
     let rendered = render::render(&site, &theme, &mut diags);
     diagnostic::sort(&mut diags);
-    if has_errors(&diags) {
+    if has_errors(&diags) || (opts.deny_warnings && !diags.is_empty()) {
         return Err(diags);
     }
     let written = match write::write_site(&opts.output, &rendered.pages) {

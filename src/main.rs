@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use tiendo::Options;
 use tiendo::diagnostic::{Diagnostic, Severity};
 
@@ -16,83 +16,43 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct Input {
+    /// Folder holding site.yaml and the plan folders.
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    /// Theme folder name under themes/ (overrides site.yaml).
+    #[arg(long)]
+    theme: Option<String>,
+    /// Treat warnings as errors (exit 1), e.g. in a publishing pipeline.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site from the content folder into the output folder.
     Build {
-        /// Folder holding site.yaml and the plan folders.
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
-        /// Folder to write the site to (replaced atomically).
+        #[command(flatten)]
+        input: Input,
+        /// Folder to write the site to (replaced atomically; unchanged files are kept).
         #[arg(long, default_value = "output")]
         output: PathBuf,
-        /// Theme folder name under themes/ (overrides site.yaml).
-        #[arg(long)]
-        theme: Option<String>,
     },
-    /// Check the content and theme and print every problem, writing nothing.
+    /// Check content and theme and print every problem, including editorial warnings (stale,
+    /// unsourced or missing figures, overdue tasks without an update). Writes nothing.
     Check {
-        /// Folder holding site.yaml and the plan folders.
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
-        /// Theme folder name under themes/ (overrides site.yaml).
-        #[arg(long)]
-        theme: Option<String>,
+        #[command(flatten)]
+        input: Input,
     },
     /// Print the JSON Schema of the content files (site, plan, sector).
     Schema,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Build {
-            content,
-            output,
-            theme,
-        } => {
-            let opts = Options {
-                content,
-                output: output.clone(),
-                theme,
-            };
-            match tiendo::build(&opts) {
-                Ok(s) => {
-                    report(&s.warnings);
-                    let index = output.join("index.html");
-                    println!(
-                        "built {} plan(s): {} pages, {} charts in {} ms ({} written, {} unchanged, {} removed); open {}",
-                        s.plans,
-                        s.pages,
-                        s.charts,
-                        s.elapsed.as_millis(),
-                        s.written.written,
-                        s.written.unchanged,
-                        s.written.removed,
-                        index.display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => fail(
-                    &diags,
-                    "build failed; the previous output was left untouched",
-                ),
-            }
-        }
-        Command::Check { content, theme } => {
-            let opts = Options {
-                content,
-                output: PathBuf::from("output"),
-                theme,
-            };
-            let diags = tiendo::check(&opts);
-            if tiendo::diagnostic::has_errors(&diags) {
-                return fail(&diags, "check failed");
-            }
-            report(&diags);
-            println!("content is valid ({} warning(s))", diags.len());
-            ExitCode::SUCCESS
-        }
+    match Cli::parse().command {
+        Command::Build { input, output } => build(input, output),
+        Command::Check { input } => check(input),
         Command::Schema => {
             let schemas = tiendo::input::schemas();
             println!(
@@ -102,6 +62,52 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+fn options(input: &Input, output: PathBuf) -> Options {
+    Options {
+        content: input.content.clone(),
+        output,
+        theme: input.theme.clone(),
+        deny_warnings: input.deny_warnings,
+    }
+}
+
+fn build(input: Input, output: PathBuf) -> ExitCode {
+    let opts = options(&input, output.clone());
+    match tiendo::build(&opts) {
+        Ok(s) => {
+            report(&s.warnings);
+            println!(
+                "built {} plan(s): {} pages, {} charts in {} ms ({} written, {} unchanged, {} removed); open {}",
+                s.plans,
+                s.pages,
+                s.charts,
+                s.elapsed.as_millis(),
+                s.written.written,
+                s.written.unchanged,
+                s.written.removed,
+                output.join("index.html").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => fail(
+            &diags,
+            "build failed; the previous output was left untouched",
+        ),
+    }
+}
+
+fn check(input: Input) -> ExitCode {
+    let opts = options(&input, PathBuf::from("output"));
+    let diags = tiendo::check(&opts);
+    let denied = input.deny_warnings && !diags.is_empty();
+    if tiendo::diagnostic::has_errors(&diags) || denied {
+        return fail(&diags, "check failed");
+    }
+    report(&diags);
+    println!("content is valid ({} warning(s))", diags.len());
+    ExitCode::SUCCESS
 }
 
 fn report(diags: &[Diagnostic]) {
@@ -117,6 +123,11 @@ fn fail(diags: &[Diagnostic], what: &str) -> ExitCode {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    eprintln!("{what}: {errors} error(s)");
+    let warnings = diags.len() - errors;
+    if warnings > 0 && errors == 0 {
+        eprintln!("{what}: {warnings} warning(s) denied by --deny-warnings");
+    } else {
+        eprintln!("{what}: {errors} error(s)");
+    }
     ExitCode::from(1)
 }

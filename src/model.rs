@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use crate::diagnostic::Loc;
 pub use crate::input::{Direction, SeriesKind, TaskState};
 use crate::period::Period;
 use crate::status::Status;
@@ -47,6 +48,10 @@ pub struct Plan {
     pub as_of: NaiveDate,
     /// Relative shortfall that is "at risk" rather than "off track" (0.1 = 10 %).
     pub tolerance: f64,
+    /// `tiendo check` warns when the latest actual is older than this many days.
+    pub stale_after_days: u32,
+    /// Days after a period ends by which its figure is expected.
+    pub report_lag_days: u32,
     /// Markdown introduction (`overview.md`), if any.
     pub overview_md: Option<String>,
     /// Sectors by display order.
@@ -151,6 +156,8 @@ pub struct Actual {
     pub note: Option<String>,
     /// Flagged as an estimate by the source.
     pub provisional: bool,
+    /// Where it was written.
+    pub at: Loc,
 }
 
 /// An editor's status decision.
@@ -191,6 +198,8 @@ pub struct Indicator {
     pub status_override: Option<Override>,
     /// Note.
     pub note: Option<String>,
+    /// Where it was written.
+    pub at: Loc,
 }
 
 /// A dated progress note.
@@ -225,6 +234,8 @@ pub struct Task {
     pub done_on: Option<NaiveDate>,
     /// Latest update.
     pub update: Option<Update>,
+    /// Where it was written.
+    pub at: Loc,
 }
 
 /// Sources declared in a plan, by key.

@@ -378,10 +378,12 @@ mod tests {
                     source: None,
                     note: None,
                     provisional: false,
+                    at: Default::default(),
                 })
                 .collect(),
             status_override: None,
             note: None,
+            at: Default::default(),
         }
     }
 
@@ -597,6 +599,7 @@ mod tests {
             state: Some(TaskState::InProgress),
             done_on: None,
             update: None,
+            at: Default::default(),
         };
         assert_eq!(assess_task(&t, d(2024, 3, 31)), Status::OnSchedule);
         assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::Overdue);

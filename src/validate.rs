@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::{Diagnostic, closest};
+use crate::diagnostic::{Diagnostic, Loc, closest};
 use crate::input::{self, ActualValue, Direction, SeriesKind};
 use crate::load::{Content, PlanSource, SectorSource, Text};
 use crate::model::*;
@@ -27,6 +27,15 @@ impl Checker<'_> {
                 .with_source(&self.file.text)
                 .with_hint(hint),
         );
+    }
+
+    fn loc(&self, path: &str) -> Loc {
+        let (line, column) = self.spans.get(path);
+        Loc {
+            file: self.file.path.clone(),
+            line,
+            column,
+        }
     }
 
     fn date(&mut self, path: &str, text: &str) -> Option<NaiveDate> {
@@ -229,6 +238,8 @@ fn plan(src: &PlanSource, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
         source_url: p.source_url.clone(),
         as_of,
         tolerance: tolerance / 100.0,
+        stale_after_days: p.stale_after_days.unwrap_or(180),
+        report_lag_days: p.report_lag_days.unwrap_or(45),
         overview_md: src.overview.as_ref().map(|t| t.text.clone()),
         sectors,
     })
@@ -563,6 +574,7 @@ fn indicator(
                 );
             }
             actuals.push(Actual {
+                at: c.loc(&ap),
                 period,
                 value,
                 as_of,
@@ -600,6 +612,7 @@ fn indicator(
         })
     });
     Some(Indicator {
+        at: c.loc(path),
         id: ind.id.clone(),
         name: ind.name.clone(),
         unit: ind.unit.clone(),
@@ -654,6 +667,7 @@ fn task(
         );
     }
     Some(Task {
+        at: c.loc(path),
         id: t.id.clone(),
         text: t.text.clone(),
         agency: t.agency.clone().unwrap_or_else(|| lead.to_string()),

@@ -722,3 +722,45 @@ fn one_changed_figure_rewrites_only_the_pages_that_show_it() {
     );
     fs::remove_dir_all(&work).unwrap();
 }
+
+#[test]
+fn check_warns_editorially_and_deny_warnings_fails() {
+    let fixture = root().join("tests/fixtures/sites/every-kind");
+    let out = tiendo(&fixture, &["check"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("content is valid (2 warning(s))"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "content/tinh-2024/sectors/kinh-te.yaml:36:5: warning: `no-xau` has no actual yet"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: task `hop-tac-xa` is overdue and has no update"),
+        "{stderr}"
+    );
+    let denied = tiendo(&fixture, &["check", "--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        text(&denied)
+            .1
+            .contains("2 warning(s) denied by --deny-warnings")
+    );
+    // `build` does not run the editorial checks, so the fixture still builds.
+    let out_dir = scratch("deny");
+    let built = tiendo(
+        &fixture,
+        &[
+            "build",
+            "--deny-warnings",
+            "--output",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built).1);
+    fs::remove_dir_all(&out_dir).unwrap();
+}
