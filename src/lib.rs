@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod model;
 pub mod period;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod status;
 pub mod theme;
@@ -58,7 +59,7 @@ pub struct Summary {
 }
 
 /// The folder holding `themes/`: the content folder's parent (the project folder).
-fn project_dir(content: &Path) -> PathBuf {
+pub(crate) fn project_dir(content: &Path) -> PathBuf {
     match content.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -127,17 +128,20 @@ fn attach_sources(diags: &mut [Diagnostic]) {
     }
 }
 
-/// Builds the site into `opts.output`. On any error nothing is written and every problem is
-/// returned.
-pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
-    let started = Instant::now();
+/// A site rendered in memory, ready to write or serve.
+#[derive(Debug)]
+pub struct Site {
+    /// The rendered files.
+    pub rendered: render::Rendered,
+    /// Plans in it.
+    pub plans: usize,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, validates and renders everything in memory. Every problem is returned on failure.
+pub fn render_site(opts: &Options) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    if let Err(msg) = write::check_output_dir(&opts.output, &opts.content) {
-        return Err(vec![
-            Diagnostic::error(&opts.output, 0, 0, msg)
-                .with_hint("choose a dedicated folder such as `output`"),
-        ]);
-    }
     let Some((site, theme)) = prepare(opts, &mut diags) else {
         diagnostic::sort(&mut diags);
         return Err(diags);
@@ -147,24 +151,44 @@ pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
     if has_errors(&diags) || (opts.deny_warnings && !diags.is_empty()) {
         return Err(diags);
     }
-    let written = match write::write_site(&opts.output, &rendered.pages) {
+    Ok(Site {
+        rendered,
+        plans: site.plans.len(),
+        warnings: diags,
+    })
+}
+
+/// Builds the site into `opts.output`. On any error nothing is written and every problem is
+/// returned.
+pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
+    let started = Instant::now();
+    if let Err(msg) = write::check_output_dir(&opts.output, &opts.content) {
+        return Err(vec![
+            Diagnostic::error(&opts.output, 0, 0, msg)
+                .with_hint("choose a dedicated folder such as `output`"),
+        ]);
+    }
+    let site = render_site(opts)?;
+    let written = match write::write_site(&opts.output, &site.rendered.pages) {
         Ok(stats) => stats,
         Err(e) => {
             let msg = format!("cannot write the site: {e}");
+            let mut diags = site.warnings;
             diags.push(Diagnostic::error(&opts.output, 0, 0, msg));
             return Err(diags);
         }
     };
     Ok(Summary {
-        pages: rendered
+        pages: site
+            .rendered
             .pages
             .iter()
             .filter(|p| p.path.ends_with(".html"))
             .count(),
-        charts: rendered.charts,
-        plans: site.plans.len(),
+        charts: site.rendered.charts,
+        plans: site.plans,
         written,
         elapsed: started.elapsed(),
-        warnings: diags,
+        warnings: site.warnings,
     })
 }

@@ -45,6 +45,15 @@ enum Command {
         #[command(flatten)]
         input: Input,
     },
+    /// Preview the site on http://127.0.0.1:PORT/, rebuilding and reloading the open page after
+    /// every change to content/ or themes/. Writes nothing.
+    Serve {
+        #[command(flatten)]
+        input: Input,
+        /// Port on 127.0.0.1.
+        #[arg(long, default_value_t = 8024)]
+        port: u16,
+    },
     /// Print the JSON Schema of the content files (site, plan, sector).
     Schema,
 }
@@ -53,6 +62,15 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build { input, output } => build(input, output),
         Command::Check { input } => check(input),
+        Command::Serve { input, port } => {
+            match tiendo::serve::serve(options(&input, PathBuf::new()), port) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Schema => {
             let schemas = tiendo::input::schemas();
             println!(

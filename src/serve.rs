@@ -1,0 +1,310 @@
+//! `tiendo serve`: a preview server on loopback. The site is rendered in memory (never written),
+//! `content/` and `themes/` are watched, and open pages reload themselves after each rebuild.
+//! While the content is invalid the last good site stays up with the errors overlaid on every
+//! page; it recovers as soon as the files are fixed. The reload script exists only here, never
+//! in `build` output.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+use tiny_http::{Header, Request, Response, Server};
+
+use crate::Options;
+
+/// What the server currently serves.
+#[derive(Default)]
+struct State {
+    files: HashMap<String, Vec<u8>>,
+    /// Bumped after every rebuild, good or bad; pages poll for a change.
+    version: u64,
+    /// The diagnostics of the last failed rebuild, shown over the pages.
+    errors: Option<String>,
+}
+
+#[derive(Default)]
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+/// How long a page's reload request waits for a change before asking again.
+const POLL: Duration = Duration::from_secs(25);
+/// Editors save several files at once; wait this long for the burst to end.
+const DEBOUNCE: Duration = Duration::from_millis(25);
+
+/// Serves the site on `127.0.0.1:port` until the process is stopped.
+pub fn serve(opts: Options, port: u16) -> io::Result<()> {
+    let shared = Arc::new(Shared::default());
+    rebuild(&opts, &shared);
+    let server = Server::http(("127.0.0.1", port)).map_err(|e| {
+        io::Error::other(format!(
+            "cannot listen on 127.0.0.1:{port}: {e} (try --port)"
+        ))
+    })?;
+    println!(
+        "serving http://127.0.0.1:{port}/ — watching {} (Ctrl+C to stop)",
+        watched(&opts)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(tx).map_err(io::Error::other)?;
+    for dir in watched(&opts) {
+        watcher
+            .watch(&dir, RecursiveMode::Recursive)
+            .map_err(io::Error::other)?;
+    }
+    let rebuild_shared = Arc::clone(&shared);
+    std::thread::spawn(move || watch_loop(&opts, &rebuild_shared, &rx));
+
+    for request in server.incoming_requests() {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let _ = respond(request, &shared);
+        });
+    }
+    drop(watcher);
+    Ok(())
+}
+
+fn watched(opts: &Options) -> Vec<PathBuf> {
+    let themes = crate::project_dir(&opts.content).join("themes");
+    let mut dirs = vec![opts.content.clone()];
+    if themes.is_dir() {
+        dirs.push(themes);
+    }
+    dirs
+}
+
+fn watch_loop(opts: &Options, shared: &Shared, rx: &Receiver<notify::Result<notify::Event>>) {
+    while let Ok(first) = rx.recv() {
+        let mut relevant = is_relevant(&first);
+        loop {
+            match rx.recv_timeout(DEBOUNCE) {
+                Ok(ev) => relevant |= is_relevant(&ev),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        if relevant {
+            rebuild(opts, shared);
+        }
+    }
+}
+
+/// Changes to editors' swap and backup files do not trigger a rebuild.
+fn is_relevant(ev: &notify::Result<notify::Event>) -> bool {
+    let Ok(ev) = ev else { return true };
+    if ev.kind.is_access() {
+        return false;
+    }
+    ev.paths.iter().any(|p| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
+    })
+}
+
+fn rebuild(opts: &Options, shared: &Shared) {
+    let started = Instant::now();
+    let result = crate::render_site(opts);
+    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    match result {
+        Ok(site) => {
+            for w in &site.warnings {
+                eprint!("{w}");
+            }
+            state.files = site
+                .rendered
+                .pages
+                .into_iter()
+                .map(|p| (p.path, p.bytes))
+                .collect();
+            state.errors = None;
+            println!(
+                "rebuilt {} files in {} ms",
+                state.files.len(),
+                started.elapsed().as_millis()
+            );
+        }
+        Err(diags) => {
+            let text: String = diags.iter().map(ToString::to_string).collect();
+            eprint!("{text}");
+            eprintln!("rebuild failed: still serving the last good site");
+            state.errors = Some(text);
+        }
+    }
+    state.version += 1;
+    shared.changed.notify_all();
+}
+
+fn respond(request: Request, shared: &Shared) -> io::Result<()> {
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    if path == "/__tiendo/wait" {
+        let seen: u64 = query
+            .strip_prefix("v=")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let version = wait_for_change(shared, seen);
+        return request.respond(with_type(
+            Response::from_string(format!("{{\"v\":{version}}}")),
+            "application/json",
+        ));
+    }
+    let key = page_key(path);
+    let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    match state.files.get(&key) {
+        Some(bytes) if key.ends_with(".html") => {
+            let html = inject(
+                &String::from_utf8_lossy(bytes),
+                state.version,
+                state.errors.as_deref(),
+            );
+            drop(state);
+            request.respond(with_type(
+                Response::from_string(html),
+                "text/html; charset=utf-8",
+            ))
+        }
+        Some(bytes) => {
+            let body = bytes.clone();
+            drop(state);
+            request.respond(with_type(Response::from_data(body), content_type(&key)))
+        }
+        None => {
+            let html = inject(&not_found(&key), state.version, state.errors.as_deref());
+            drop(state);
+            request.respond(
+                with_type(Response::from_string(html), "text/html; charset=utf-8")
+                    .with_status_code(404),
+            )
+        }
+    }
+}
+
+fn wait_for_change(shared: &Shared, seen: u64) -> u64 {
+    let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    let (state, _) = shared
+        .changed
+        .wait_timeout_while(state, POLL, |s| s.version == seen)
+        .unwrap_or_else(|e| e.into_inner());
+    state.version
+}
+
+/// `/` → `index.html`, `/a/` → `a/index.html`, `/a/b.html` → `a/b.html`.
+fn page_key(path: &str) -> String {
+    let decoded = percent_decode(path.trim_start_matches('/'));
+    if decoded.is_empty() || decoded.ends_with('/') {
+        format!("{decoded}index.html")
+    } else {
+        decoded
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match Path::new(path).extension().and_then(|e| e.to_str()) {
+        Some("xml") => "application/atom+xml; charset=utf-8",
+        Some("json") => "application/json; charset=utf-8",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn with_type<R: io::Read>(r: Response<R>, ty: &str) -> Response<R> {
+    match Header::from_bytes(&b"Content-Type"[..], ty.as_bytes()) {
+        Ok(h) => r.with_header(h),
+        Err(()) => r,
+    }
+}
+
+fn not_found(key: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>{} — <a href=\"/\">/</a></p></body></html>",
+        escape(key)
+    )
+}
+
+/// Adds the reload script and, after a failed rebuild, the error overlay, before `</body>`.
+pub fn inject(html: &str, version: u64, errors: Option<&str>) -> String {
+    let overlay = errors.map_or_else(String::new, |e| {
+        format!(
+            "<div id=\"tiendo-errors\" role=\"alert\" style=\"position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;z-index:9999;background:#fff4f2;color:#1b1f24;border-bottom:4px solid #b3261e;padding:1rem;font:14px/1.4 monospace\"><strong>tiendo: the content has errors; showing the last good build.</strong><pre style=\"white-space:pre-wrap\">{}</pre></div>",
+            escape(e)
+        )
+    });
+    let script = format!(
+        "<script>(function(){{var v={version};function poll(){{fetch('/__tiendo/wait?v='+v).then(function(r){{return r.json()}}).then(function(d){{if(d.v!==v){{location.reload()}}else{{poll()}}}}).catch(function(){{setTimeout(poll,1000)}})}}poll()}})()</script>"
+    );
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{overlay}{script}{}", &html[..i], &html[i..]),
+        None => format!("{html}{overlay}{script}"),
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_pages() {
+        assert_eq!(page_key("/"), "index.html");
+        assert_eq!(page_key("/tinh-2024/"), "tinh-2024/index.html");
+        assert_eq!(page_key("/sectors/a.html"), "sectors/a.html");
+        assert_eq!(page_key("/Ti%E1%BB%81n"), "Tiền");
+    }
+
+    #[test]
+    fn injects_reload_script_and_escaped_overlay() {
+        let html = inject(
+            "<html><body><p>x</p></body></html>",
+            7,
+            Some("a.yaml:1:1: error: <bad>"),
+        );
+        assert!(html.contains("var v=7;"));
+        assert!(html.contains("&lt;bad&gt;") && !html.contains("<bad>"));
+        assert!(html.ends_with("</script></body></html>"));
+        assert!(!inject("<body></body>", 1, None).contains("tiendo-errors"));
+    }
+}

@@ -1,0 +1,128 @@
+//! `tiendo serve` through the real binary: the served page carries the reload script, an edit
+//! is served after the rebuild, broken content keeps the last good site with the errors overlaid,
+//! and fixing the file recovers. No timing is asserted (see the README for measurements).
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use std::{fs, thread};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).ok()?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    text.split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+}
+
+/// Polls `path` until `ok` holds for its body, for at most 20 s.
+fn until(port: u16, path: &str, ok: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        if let Some(body) = get(port, path).filter(|b| ok(b)) {
+            return body;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting on {path}"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn serve_reloads_overlays_errors_and_recovers() {
+    let work = std::env::temp_dir().join(format!("tiendo-serve-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&work);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(
+        &root.join("tests/fixtures/sites/every-kind/content"),
+        &work.join("content"),
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_tiendo"))
+            .args(["serve", "--port", &port.to_string()])
+            .current_dir(&work)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let page = "/sectors/kinh-te.html";
+    let first = until(port, page, |b| b.contains("6,9 %"));
+    assert!(
+        first.contains("/__tiendo/wait?v="),
+        "served pages carry the reload script"
+    );
+    let version: u64 = first
+        .split("var v=")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // A reload request returns once the site changes.
+    let waiter = thread::spawn(move || get(port, &format!("/__tiendo/wait?v={version}")));
+    thread::sleep(Duration::from_millis(300));
+    let sector = work.join("content/tinh-2024/sectors/kinh-te.yaml");
+    let yaml = fs::read_to_string(&sector).unwrap();
+    fs::write(&sector, yaml.replace("value: 6.9,", "value: 7.1,")).unwrap();
+    let answer = waiter.join().unwrap().unwrap();
+    assert_ne!(
+        answer,
+        format!("{{\"v\":{version}}}"),
+        "the version moved on"
+    );
+    until(port, page, |b| b.contains("7,1 %"));
+
+    // Broken content: the last good site stays, with the errors on top.
+    fs::write(&sector, yaml.replace("[7.0, 7.5]", "[7.5, 7.0]")).unwrap();
+    let broken = until(port, page, |b| b.contains("tiendo-errors"));
+    assert!(broken.contains("range minimum 7.5 is greater than its maximum 7"));
+    assert!(broken.contains("7,1 %"), "last good site still served");
+
+    // Fixed again: the overlay disappears.
+    fs::write(&sector, &yaml).unwrap();
+    until(port, page, |b| {
+        !b.contains("tiendo-errors") && b.contains("6,9 %")
+    });
+    assert!(get(port, "/no-such-page.html").unwrap().contains("404"));
+    assert!(!work.join("output").exists(), "serve writes nothing");
+    fs::remove_dir_all(&work).unwrap();
+}
