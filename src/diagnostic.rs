@@ -105,13 +105,9 @@ impl fmt::Display for Diagnostic {
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
+            let (shown, caret_at) = window(src, self.column.saturating_sub(1));
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{gutter} | {src}")?;
-            let caret_at: usize = src
-                .chars()
-                .take(self.column.saturating_sub(1))
-                .map(|c| if c == '\t' { 4 } else { 1 })
-                .sum();
+            writeln!(f, "{gutter} | {shown}")?;
             writeln!(f, "{pad} | {}^", " ".repeat(caret_at))?;
         }
         if let Some(hint) = &self.hint {
@@ -119,6 +115,41 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// At most this many characters of a source line are shown.
+const SHOWN: usize = 100;
+
+/// The part of `line` to show around character `col` (tabs widened to 4), and where the caret
+/// goes in it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let start = if chars.len() > SHOWN {
+        col.saturating_sub(SHOWN / 2).min(chars.len() - SHOWN)
+    } else {
+        0
+    };
+    let end = (start + SHOWN).min(chars.len());
+    let width = |c: &char| if *c == '\t' { 4 } else { 1 };
+    let mut shown: String = chars[start..end]
+        .iter()
+        .map(|c| {
+            if *c == '\t' {
+                "    ".to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let mut caret: usize = chars[start..col.clamp(start, end)].iter().map(width).sum();
+    if start > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret)
 }
 
 /// Sorts diagnostics by file and position so reports are stable and easy to follow.
@@ -156,6 +187,15 @@ mod tests {
         assert!(text.starts_with("a.yaml:2:3: error: bad\n"), "{text}");
         assert!(text.contains("2 | y: oops\n  |   ^\n"), "{text}");
         assert!(text.ends_with("= hint: fix it\n"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (shown, caret) = window(&line, 500);
+        assert!(shown.chars().count() <= SHOWN + 2);
+        assert_eq!(shown.chars().nth(caret), Some('X'));
+        assert_eq!(window("\tx: 1", 1), ("    x: 1".to_string(), 4));
     }
 
     #[test]

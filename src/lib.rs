@@ -39,6 +39,21 @@ pub struct Options {
     pub theme: Option<String>,
     /// Fail (write nothing) when there are warnings.
     pub deny_warnings: bool,
+    /// Content files larger than this are refused.
+    pub max_file_bytes: u64,
+}
+
+impl Options {
+    /// Defaults for a project folder: `content/` in, `output/` out, 10 MB per file.
+    pub fn new(content: impl Into<PathBuf>, output: impl Into<PathBuf>) -> Self {
+        Options {
+            content: content.into(),
+            output: output.into(),
+            theme: None,
+            deny_warnings: false,
+            max_file_bytes: 10 * 1024 * 1024,
+        }
+    }
 }
 
 /// What a successful build did.
@@ -68,7 +83,7 @@ pub(crate) fn project_dir(content: &Path) -> PathBuf {
 
 /// Loads and validates everything, returning the site and theme when there are no errors.
 fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<(model::Site, theme::Theme)> {
-    let content = load::load(&opts.content, diags);
+    let content = load::load(&opts.content, opts.max_file_bytes, diags);
     let theme_name = opts
         .theme
         .clone()

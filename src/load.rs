@@ -57,9 +57,59 @@ pub struct SectorSource {
     pub commentary: Option<Text>,
 }
 
+/// Reads files inside one folder only: anything that resolves outside it (a symbolic link, a
+/// `../` path) is refused, and so are files over the size limit.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    root: PathBuf,
+    max_bytes: u64,
+}
+
+impl Reader {
+    /// A reader confined to `root`, refusing files over `max_bytes`.
+    pub fn new(root: &Path, max_bytes: u64) -> Self {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        Reader { root, max_bytes }
+    }
+
+    /// True when `path` exists and resolves inside the root.
+    pub fn inside(&self, path: &Path) -> bool {
+        path.canonicalize().is_ok_and(|p| p.starts_with(&self.root))
+    }
+
+    /// Reads a file as UTF-8, dropping a byte-order mark and normalising to NFC.
+    pub fn read(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
+        if !self.inside(path) {
+            diags.push(
+                Diagnostic::error(path, 0, 0, "refusing to read this file: it resolves outside the folder being read")
+                    .with_hint("content must be real files inside the content folder: replace the link or `..` path with a copy"),
+            );
+            return None;
+        }
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > self.max_bytes {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    0,
+                    0,
+                    format!(
+                        "the file is {} bytes, over the limit of {} bytes",
+                        size, self.max_bytes
+                    ),
+                )
+                .with_hint("split it into smaller files, or raise the limit with --max-file-mb"),
+            );
+            return None;
+        }
+        read_text(path, diags)
+    }
+}
+
 /// Reads and parses everything under `root`, adding every problem to `diags`.
-pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
+pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content {
     let mut content = Content::default();
+    let reader = Reader::new(root, max_bytes);
     if !root.is_dir() {
         diags.push(
             Diagnostic::error(root, 0, 0, "content folder not found")
@@ -69,7 +119,7 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
     }
     let site_path = root.join("site.yaml");
     if site_path.is_file()
-        && let Some(text) = read_text(&site_path, diags)
+        && let Some(text) = reader.read(&site_path, diags)
     {
         match yaml::parse::<SiteFile>(&site_path, &text.text) {
             Ok(doc) => content.site = Some((text, doc)),
@@ -95,7 +145,7 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
             );
             continue;
         }
-        if let Some(plan) = load_plan(dir, diags) {
+        if let Some(plan) = load_plan(dir, &reader, diags) {
             content.plans.push(plan);
         }
     }
@@ -116,16 +166,16 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
     content
 }
 
-fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<PlanSource> {
+fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option<PlanSource> {
     let id = dir.file_name()?.to_string_lossy().into_owned();
     let path = dir.join("plan.yaml");
-    let file = read_text(&path, diags)?;
+    let file = reader.read(&path, diags)?;
     let doc = yaml::parse::<PlanFile>(&path, &file.text)
         .map_err(|d| diags.push(d))
         .ok();
     let overview_path = dir.join("overview.md");
     let overview = if overview_path.is_file() {
-        read_text(&overview_path, diags)
+        reader.read(&overview_path, diags)
     } else {
         None
     };
@@ -141,7 +191,7 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<PlanSource> {
         .collect();
     paths.sort();
     for p in paths {
-        if let Some(s) = load_sector(&p, diags) {
+        if let Some(s) = load_sector(&p, reader, diags) {
             sectors.push(s);
         }
     }
@@ -154,9 +204,9 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<PlanSource> {
     })
 }
 
-fn load_sector(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<SectorSource> {
+fn load_sector(path: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option<SectorSource> {
     let id = path.file_stem()?.to_string_lossy().into_owned();
-    let file = read_text(path, diags)?;
+    let file = reader.read(path, diags)?;
     let doc = match yaml::parse::<SectorFile>(path, &file.text) {
         Ok(doc) => doc,
         Err(d) => {
@@ -168,8 +218,23 @@ fn load_sector(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<SectorSource>
     let commentary = match &doc.value.commentary {
         Some(name) => {
             let md = dir.join(name);
-            if md.is_file() {
-                read_text(&md, diags)
+            if md.is_file() && !reader.inside(&md) {
+                let (line, col) = doc.spans.get("commentary");
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("commentary file `{name}` is outside the content folder"),
+                    )
+                    .with_source(&file.text)
+                    .with_hint(
+                        "keep commentary beside the sector file, e.g. `commentary: kinh-te.md`",
+                    ),
+                );
+                None
+            } else if md.is_file() {
+                reader.read(&md, diags)
             } else {
                 let (line, col) = doc.spans.get("commentary");
                 diags.push(
@@ -191,7 +256,7 @@ fn load_sector(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<SectorSource>
         None => {
             let md = dir.join(format!("{id}.md"));
             if md.is_file() {
-                read_text(&md, diags)
+                reader.read(&md, diags)
             } else {
                 None
             }
@@ -237,7 +302,8 @@ fn warn_stray_yaml(root: &Path, plan_dirs: &[PathBuf], diags: &mut Vec<Diagnosti
     }
 }
 
-/// Reads a file as UTF-8, dropping a byte-order mark and normalising to NFC.
+/// Reads a file as UTF-8, dropping a byte-order mark and normalising to NFC (no checks on where
+/// it is: use [`Reader::read`] for user content).
 pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,

@@ -27,6 +27,9 @@ struct Input {
     /// Treat warnings as errors (exit 1), e.g. in a publishing pipeline.
     #[arg(long)]
     deny_warnings: bool,
+    /// Refuse content files larger than this many megabytes.
+    #[arg(long, default_value_t = 10)]
+    max_file_mb: u64,
 }
 
 #[derive(Subcommand)]
@@ -59,6 +62,22 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A bug must never greet an editor with a Rust backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!(
+            "tiendo: internal error{at}: {what}\nThis is a bug in tiendo, not in your content. Please report it with the files that caused it."
+        );
+    }));
     match Cli::parse().command {
         Command::Build { input, output } => build(input, output),
         Command::Check { input } => check(input),
@@ -84,10 +103,10 @@ fn main() -> ExitCode {
 
 fn options(input: &Input, output: PathBuf) -> Options {
     Options {
-        content: input.content.clone(),
-        output,
         theme: input.theme.clone(),
         deny_warnings: input.deny_warnings,
+        max_file_bytes: input.max_file_mb.saturating_mul(1024 * 1024),
+        ..Options::new(&input.content, output)
     }
 }
 

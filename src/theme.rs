@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
 use crate::format::Lang;
-use crate::load::read_text;
+use crate::load::Reader;
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -34,6 +34,18 @@ const DEFAULT: &[(&str, &str)] = embed![
     "templates/methodology.html",
     "templates/plans.html",
 ];
+
+/// Theme files are small; anything larger is a mistake.
+const MAX_THEME_FILE: u64 = 2 * 1024 * 1024;
+
+/// The built-in theme's strings and conventions for `code` (`vi`, `en`).
+pub fn builtin_lang(code: &str) -> Option<Lang> {
+    let rel = format!("i18n/{code}.yaml");
+    let (_, text) = DEFAULT.iter().find(|(name, _)| *name == rel)?;
+    crate::yaml::parse::<Lang>(Path::new(&rel), text)
+        .ok()
+        .map(|d| d.value)
+}
 
 /// A loaded theme, ready to render.
 pub struct Theme {
@@ -70,6 +82,7 @@ pub fn load(themes_dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Optio
         .collect();
     let dir = themes_dir.join(name);
     if dir.is_dir() {
+        let reader = Reader::new(&dir, MAX_THEME_FILE);
         for e in WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()
@@ -80,7 +93,7 @@ pub fn load(themes_dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Optio
             }
             let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if let Some(t) = read_text(e.path(), diags) {
+            if let Some(t) = reader.read(e.path(), diags) {
                 files.insert(
                     rel,
                     File {

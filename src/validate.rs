@@ -401,6 +401,15 @@ fn target(c: &mut Checker<'_>, path: &str, t: &input::TargetFile) -> Option<Targ
     bound("less_than", t.less_than, Target::LessThan, c);
     bound("exactly", t.exactly, Target::Exactly, c);
     bound("increase", t.increase, Target::Increase, c);
+    for (name, v) in [("exactly", t.exactly), ("increase", t.increase)] {
+        if v.is_some_and(|v| v < 0.0) {
+            c.error(
+                &format!("{tp}.{name}"),
+                format!("`{name}` is a count and cannot be negative"),
+                "for a reduction, give the level to stay under with `at_most`, or the size of the cut as a positive number with `at_least`",
+            );
+        }
+    }
     if let Some(due) = &t.milestone {
         let kp = format!("{tp}.milestone");
         found.push((

@@ -50,6 +50,16 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<T>, Dia
     // serde_yaml accepted the text, so the event parser accepts it too; a disagreement would only
     // cost us locations, never correctness.
     let _ = Parser::new_from_str(text).load(&mut recorder, false);
+    if let Some((key, (line, col))) = recorder.duplicates.first() {
+        return Err(Diagnostic::error(
+            file,
+            *line,
+            *col,
+            format!("duplicate key `{key}` in this mapping"),
+        )
+        .with_source(text)
+        .with_hint("each key may appear only once in a mapping; remove or rename one"));
+    }
     Ok(Doc {
         value,
         spans: Spans { map: recorder.map },
@@ -57,14 +67,42 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<T>, Dia
 }
 
 fn to_diagnostic(file: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic {
-    let (line, column) = err.location().map_or((0, 0), |l| (l.line(), l.column()));
+    let (line, column) = err
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .or_else(|| first_alias(text))
+        .unwrap_or((0, 0));
     let message = plain_words(&strip_location(&err.to_string()));
-    let hint = hint_for(&message);
+    let tab_at_error = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .is_some_and(|l| l.chars().nth(column.saturating_sub(1)) == Some('\t'));
+    let hint = if tab_at_error {
+        Some("YAML does not allow tabs for indentation: replace them with spaces (set your editor to insert spaces)".to_string())
+    } else {
+        hint_for(&message)
+    };
     let mut d = Diagnostic::error(file, line, column, message).with_source(text);
     if let Some(h) = hint {
         d = d.with_hint(h);
     }
     d
+}
+
+/// Where the first alias (`*name`) is: serde_yaml reports alias expansion problems without a
+/// location.
+fn first_alias(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let chars: Vec<char> = line.chars().collect();
+        (1..chars.len()).find_map(|j| {
+            let opens =
+                chars[j] == '*' && matches!(chars[j - 1], ' ' | '[' | ',' | '{' | ':' | '-');
+            let named = chars
+                .get(j + 1)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_');
+            (opens && named).then_some((i + 1, j + 1))
+        })
+    })
 }
 
 /// Removes serde_yaml's " at line N column M", which the diagnostic already shows.
@@ -90,6 +128,7 @@ fn plain_words(message: &str) -> String {
         .replace("expected a sequence", "expected a list")
         .replace("expected a boolean", "expected true or false")
         .replace("invalid type: map", "invalid type: a mapping (key: value)")
+        .replace("expected struct ", "expected a mapping (key: value) for ")
         .replace("invalid type: sequence", "invalid type: a list")
 }
 
@@ -123,6 +162,12 @@ fn hint_for(message: &str) -> Option<String> {
                 .to_string(),
         );
     }
+    if message.contains("recursion limit exceeded") {
+        return Some("the YAML nests too deeply (over 128 levels); content never needs that: look for runaway brackets".into());
+    }
+    if message.contains("repetition limit exceeded") {
+        return Some("anchors and aliases (`&name`, `*name`) expand too much here; write the values out instead".into());
+    }
     if message.contains("while parsing") || message.contains("did not find expected") {
         return Some(
             "check indentation (spaces, not tabs), closing brackets and quotes; quote text that contains `: ` or starts with `[`, `{`, `*`, `&` or `!`"
@@ -141,6 +186,7 @@ enum Frame {
     Map {
         path: String,
         key: Option<String>,
+        seen: std::collections::HashSet<String>,
         /// Set while this map is a list item whose location is not yet known.
         locate: bool,
     },
@@ -154,6 +200,8 @@ enum Frame {
 struct Recorder {
     stack: Vec<Frame>,
     map: HashMap<String, (usize, usize)>,
+    /// Keys given twice in one mapping, with where the second one is.
+    duplicates: Vec<(String, (usize, usize))>,
 }
 
 impl Recorder {
@@ -187,9 +235,17 @@ impl MarkedEventReceiver for Recorder {
         let at = (mark.line(), mark.col() + 1);
         match ev {
             Event::Scalar(text, ..) => {
-                if let Some(Frame::Map { path, key, locate }) = self.stack.last_mut()
+                if let Some(Frame::Map {
+                    path,
+                    key,
+                    locate,
+                    seen,
+                }) = self.stack.last_mut()
                     && key.is_none()
                 {
+                    if !seen.insert(text.clone()) {
+                        self.duplicates.push((text.clone(), at));
+                    }
                     if *locate {
                         self.map.insert(path.clone(), at);
                         *locate = false;
@@ -219,6 +275,7 @@ impl MarkedEventReceiver for Recorder {
                     path,
                     key: None,
                     locate: item,
+                    seen: Default::default(),
                 });
             }
             Event::SequenceStart(..) => {
@@ -282,6 +339,19 @@ mod tests {
             err.message
         );
         assert!(err.hint.unwrap().starts_with("did you mean `items`?"));
+    }
+
+    #[test]
+    fn duplicate_keys_in_maps_are_errors() {
+        let text = "a:\n  x: 1\n  y: 2\n  x: 3\n";
+        let err = parse::<
+            std::collections::BTreeMap<String, std::collections::BTreeMap<String, i32>>,
+        >(Path::new("m.yaml"), text)
+        .unwrap_err();
+        assert_eq!(
+            (err.line, err.column, err.message.as_str()),
+            (4, 3, "duplicate key `x` in this mapping")
+        );
     }
 
     #[test]

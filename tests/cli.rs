@@ -283,18 +283,33 @@ fn every_bad_fixture_fails_with_its_located_message() {
         .collect();
     cases.sort();
     assert!(
-        cases.len() >= 15,
-        "the corpus needs at least 15 cases, has {}",
+        cases.len() >= 40,
+        "the corpus needs at least 40 cases, has {}",
         cases.len()
     );
+    // A previously published site that no failed build may touch.
+    let published = scratch("published");
+    let output = published.join("output");
+    fs::create_dir_all(output.join("sectors")).unwrap();
+    fs::write(output.join("index.html"), "<p>trang đã đăng</p>").unwrap();
+    fs::write(output.join("sectors/kinh-te.html"), "<p>ngành</p>").unwrap();
+    let before = tree(&output);
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
         let expected = expected.trim_end();
         assert!(!expected.is_empty(), "{name}: expected.txt is empty");
-        for cmd in ["check", "build"] {
-            let out = tiendo(&case, &[cmd]);
+        let extra = fs::read_to_string(case.join("args.txt")).unwrap_or_default();
+        let extra: Vec<&str> = extra.split_whitespace().collect();
+        let out_arg = output.to_str().unwrap();
+        let runs: [Vec<&str>; 2] = [
+            [&["check"][..], &extra].concat(),
+            [&["build", "--output", out_arg][..], &extra].concat(),
+        ];
+        for args in runs {
+            let out = tiendo(&case, &args);
             let (_, stderr) = text(&out);
+            let cmd = args[0];
             assert_eq!(
                 out.status.code(),
                 Some(1),
@@ -310,11 +325,21 @@ fn every_bad_fixture_fails_with_its_located_message() {
                 "{name} ({cmd}): every error carries a hint:\n{stderr}"
             );
             assert!(
+                !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+                "{name}: no panic"
+            );
+            assert!(
                 !case.join("output").exists(),
-                "{name}: a failed build must not write output"
+                "{name}: nothing written into the case"
+            );
+            assert_eq!(
+                tree(&output),
+                before,
+                "{name} ({cmd}): the published output is untouched"
             );
         }
     }
+    fs::remove_dir_all(&published).unwrap();
 }
 
 #[test]
