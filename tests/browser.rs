@@ -20,7 +20,7 @@ fn missing_tools() -> Option<String> {
     if !Path::new(&chromium).exists() {
         missing.push(format!("chromium ({chromium})"));
     }
-    for tool in ["node", "pdfinfo", "pdftotext"] {
+    for tool in ["node", "pdfinfo", "pdftotext", "java"] {
         if Command::new(tool).arg("-v").output().is_err() {
             missing.push(tool.to_string());
         }
@@ -84,7 +84,7 @@ fn bundled_site_works_offline_on_a_phone_and_on_paper() {
     assert!(pages.len() >= 30, "every page was opened: {}", pages.len());
     for p in pages {
         let name = p["page"].as_str().unwrap();
-        for key in ["failed", "external", "console"] {
+        for key in ["failed", "external", "console", "axe"] {
             assert_eq!(
                 p[key].as_array().unwrap().len(),
                 0,
@@ -93,6 +93,7 @@ fn bundled_site_works_offline_on_a_phone_and_on_paper() {
             );
         }
         assert_eq!(p["scripts"], 0, "{name}: no JavaScript");
+        assert_eq!(p["headingJumps"], 0, "{name}: headings in order");
         let (scroll, client) = (
             p["scrollWidth"].as_i64().unwrap(),
             p["clientWidth"].as_i64().unwrap(),
@@ -130,6 +131,40 @@ fn bundled_site_works_offline_on_a_phone_and_on_paper() {
             "sector `{name}` does not start a printed page"
         );
     }
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+/// Every page of the bundled site, in Vietnamese and in English, passes the Nu HTML checker
+/// with zero errors.
+#[test]
+fn bundled_site_is_valid_html() {
+    if !run_or_skip() {
+        return;
+    }
+    let work = std::env::temp_dir().join(format!("tiendo-vnu-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let vi = work.join("vi");
+    let built = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args(["build", "--output", vi.to_str().unwrap()])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let vnu = root().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
+    let out = Command::new("java")
+        .args(["-jar", vnu.to_str().unwrap(), "--errors-only", "--skip-non-html", "--format", "json"])
+        .arg(&vi)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap_or_default();
+    let messages = report["messages"].as_array().cloned().unwrap_or_default();
+    let errors: Vec<String> = messages
+        .iter()
+        .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
+        .map(|m| format!("{}:{}: {}", m["url"], m["lastLine"], m["message"]))
+        .collect();
+    assert!(out.status.success() || !errors.is_empty(), "vnu failed to run: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(errors.is_empty(), "{} HTML errors:\n{}", errors.len(), errors.join("\n"));
     std::fs::remove_dir_all(&work).unwrap();
 }
 

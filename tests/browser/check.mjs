@@ -6,7 +6,9 @@
 import { chromium } from "playwright-core";
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
+import { pathToFileURL, fileURLToPath } from "node:url";
+
+const axePath = join(fileURLToPath(new URL(".", import.meta.url)), "node_modules/axe-core/axe.min.js");
 
 const [site, pdfOut] = process.argv.slice(2);
 
@@ -40,6 +42,20 @@ for (const file of pages(site)) {
   result.scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   result.clientWidth = await page.evaluate(() => document.documentElement.clientWidth);
   result.scripts = await page.evaluate(() => document.scripts.length);
+  if (file.endsWith(".html")) {
+    // WCAG 2.1 A/AA and best practices, as the default rule set of axe-core.
+    await page.addScriptTag({ path: axePath });
+    const axe = await page.evaluate(async () => {
+      const r = await window.axe.run(document);
+      return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0]?.target}`);
+    });
+    result.axe = axe;
+    // Headings must not skip levels.
+    result.headingJumps = await page.evaluate(() => {
+      const levels = [...document.querySelectorAll("h1,h2,h3,h4,h5,h6")].map((h) => +h.tagName[1]);
+      return levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1).length;
+    });
+  }
   report.pages.push(result);
   if (result.page === "report.html" && pdfOut) {
     await page.emulateMedia({ media: "print" });
