@@ -12,6 +12,7 @@ pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod opendata;
 pub mod period;
 pub mod render;
 pub mod serve;

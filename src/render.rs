@@ -85,6 +85,7 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
             .base_url
             .as_deref()
             .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
+        let columns = crate::opendata::column_docs(lang);
         let top_level = [
             ("index.html", "overview.html", pv.title.as_str(), "overview"),
             (
@@ -96,6 +97,7 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
             ("report.html", "report.html", pv.title.as_str(), "report"),
             ("digest.html", "digest.html", pv.title.as_str(), "digest"),
             ("updates.html", "updates.html", lang.t("updates"), "updates"),
+            ("data.html", "data.html", lang.t("open_data"), "data"),
             ("feed.xml", "feed.xml", lang.t("updates"), "feed"),
         ];
         for (file, template, title, current) in top_level {
@@ -110,11 +112,14 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
                     ctx.insert("nav_current", current);
                     ctx.insert("statuses", &statuses);
                     ctx.insert("base", &base);
+                    ctx.insert("columns", &columns);
                 },
                 diags,
             );
             out.pages.extend(page);
         }
+        out.pages
+            .extend(crate::opendata::files(plan, &view::rules(plan), lang, &dir));
         let sector_root = format!("{root}../");
         for sv in &pv.sectors {
             let page = r.page(

@@ -28,6 +28,7 @@ const DEFAULT: &[(&str, &str)] = embed![
     "templates/report.html",
     "templates/digest.html",
     "templates/updates.html",
+    "templates/data.html",
     "templates/feed.xml",
     "templates/overview.html",
     "templates/sector.html",

@@ -319,13 +319,18 @@ impl PlanView {
     }
 }
 
-/// Builds the plan's view with every status decided.
-pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
-    let rules = Rules {
+/// The status rules of a plan.
+pub fn rules(plan: &Plan) -> Rules {
+    Rules {
         as_of: plan.as_of,
         year_end: chrono::NaiveDate::from_ymd_opt(plan.year, 12, 31).unwrap_or(plan.as_of),
         tolerance: plan.tolerance,
-    };
+    }
+}
+
+/// Builds the plan's view with every status decided.
+pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
+    let rules = rules(plan);
     let sectors: Vec<SectorView> = plan
         .sectors
         .iter()

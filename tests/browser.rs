@@ -149,10 +149,21 @@ fn bundled_site_is_valid_html() {
         .current_dir(root())
         .output()
         .unwrap();
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let vnu = root().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
     let out = Command::new("java")
-        .args(["-jar", vnu.to_str().unwrap(), "--errors-only", "--skip-non-html", "--format", "json"])
+        .args([
+            "-jar",
+            vnu.to_str().unwrap(),
+            "--errors-only",
+            "--skip-non-html",
+            "--format",
+            "json",
+        ])
         .arg(&vi)
         .output()
         .unwrap();
@@ -163,8 +174,17 @@ fn bundled_site_is_valid_html() {
         .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
         .map(|m| format!("{}:{}: {}", m["url"], m["lastLine"], m["message"]))
         .collect();
-    assert!(out.status.success() || !errors.is_empty(), "vnu failed to run: {}", String::from_utf8_lossy(&out.stderr));
-    assert!(errors.is_empty(), "{} HTML errors:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        out.status.success() || !errors.is_empty(),
+        "vnu failed to run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        errors.is_empty(),
+        "{} HTML errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
     std::fs::remove_dir_all(&work).unwrap();
 }
 

@@ -101,12 +101,20 @@ fn every_kind_fixture_builds_and_reads_right() {
     let out = tiendo(&fixture, &["build", "--output", out_dir.to_str().unwrap()]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.starts_with("built 1 plan(s): 6 pages"), "{stdout}");
+    assert!(stdout.starts_with("built 1 plan(s): 7 pages"), "{stdout}");
     assert!(stderr.is_empty(), "no warnings expected: {stderr}");
     let files: Vec<String> = tree(&out_dir).into_keys().collect();
     assert_eq!(
         files,
         [
+            "data.html",
+            "data/actuals.csv",
+            "data/indicators.csv",
+            "data/plan.json",
+            "data/sectors/kinh-te.csv",
+            "data/sectors/kinh-te.json",
+            "data/tasks.csv",
+            "data/tiendo.schema.json",
             "digest.html",
             "feed.xml",
             "index.html",
@@ -116,6 +124,27 @@ fn every_kind_fixture_builds_and_reads_right() {
             "updates.html"
         ]
     );
+    // Open data: BOM, neutralised formulas, statuses and sources.
+    let tasks = fs::read(out_dir.join("data/tasks.csv")).unwrap();
+    assert!(tasks.starts_with(b"\xEF\xBB\xBFplan_id,sector_id,task_id,task,"));
+    let tasks = String::from_utf8(tasks).unwrap();
+    assert!(
+        tasks.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Bấm vào đây\"\")\","),
+        "{tasks}"
+    );
+    let indicators = fs::read_to_string(out_dir.join("data/indicators.csv")).unwrap();
+    assert!(indicators.contains("tinh-2024,kinh-te,Kinh tế,grdp,Tăng trưởng GRDP,%,higher,range,7,7.5,,,2024-9M,6.9,2024-10-10,true,at_risk,Báo cáo 9 tháng,https://example.gov.vn/bc-9-thang"), "{indicators}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out_dir.join("data/plan.json")).unwrap()).unwrap();
+    let grdp = &json["sectors"][0]["indicators"][0];
+    assert_eq!(
+        (
+            grdp["status"].as_str(),
+            grdp["actuals"].as_array().unwrap().len()
+        ),
+        (Some("at_risk"), 2)
+    );
+    assert_eq!(grdp["target"]["min"], 7.0);
     // Updates: newest first, with the status on the day of publication.
     let updates = fs::read_to_string(out_dir.join("updates.html")).unwrap();
     let rows = visible_text(main_of(&updates));
@@ -230,6 +259,14 @@ fn several_plans_get_an_index_and_their_own_folders() {
         files,
         [
             "index.html",
+            "tinh-2024/data.html",
+            "tinh-2024/data/actuals.csv",
+            "tinh-2024/data/indicators.csv",
+            "tinh-2024/data/plan.json",
+            "tinh-2024/data/sectors/kinh-te.csv",
+            "tinh-2024/data/sectors/kinh-te.json",
+            "tinh-2024/data/tasks.csv",
+            "tinh-2024/data/tiendo.schema.json",
             "tinh-2024/digest.html",
             "tinh-2024/feed.xml",
             "tinh-2024/index.html",
@@ -237,6 +274,14 @@ fn several_plans_get_an_index_and_their_own_folders() {
             "tinh-2024/report.html",
             "tinh-2024/sectors/kinh-te.html",
             "tinh-2024/updates.html",
+            "tinh-2025/data.html",
+            "tinh-2025/data/actuals.csv",
+            "tinh-2025/data/indicators.csv",
+            "tinh-2025/data/plan.json",
+            "tinh-2025/data/sectors/kinh-te.csv",
+            "tinh-2025/data/sectors/kinh-te.json",
+            "tinh-2025/data/tasks.csv",
+            "tinh-2025/data/tiendo.schema.json",
             "tinh-2025/digest.html",
             "tinh-2025/feed.xml",
             "tinh-2025/index.html",
@@ -729,13 +774,20 @@ fn one_changed_figure_rewrites_only_the_pages_that_show_it() {
         .keys()
         .filter(|k| before.get(*k) != after.get(*k))
         .collect();
-    assert!(
-        changed.contains(&&"sectors/so-nong-nghiep.html".to_string()),
-        "{changed:?}"
-    );
-    assert!(
-        changed.len() < 6,
-        "only pages showing the figure change: {changed:?}"
+    assert_eq!(
+        changed,
+        [
+            "data/actuals.csv",
+            "data/indicators.csv",
+            "data/plan.json",
+            "data/sectors/so-nong-nghiep.csv",
+            "data/sectors/so-nong-nghiep.json",
+            "feed.xml",
+            "report.html",
+            "sectors/so-nong-nghiep.html",
+            "updates.html"
+        ],
+        "only the files showing the figure change"
     );
     assert!(
         stdout.contains(&format!(

@@ -1,0 +1,479 @@
+//! Open data downloads: the whole plan and each sector as JSON and CSV, with statuses and
+//! sources. CSV is UTF-8 with a byte-order mark (so Excel shows Vietnamese), numbers use a
+//! decimal point, and text cells that a spreadsheet would run as a formula are neutralised.
+
+use serde::Serialize;
+
+use crate::format::Lang;
+use crate::model::{Actual, Indicator, Plan, Sector, Source, Target, Task, Value};
+use crate::render::Page;
+use crate::status::{self, Rules};
+
+/// The input's JSON Schema, published beside the data.
+pub const SCHEMA_FILE: &str = "tiendo.schema.json";
+
+#[derive(Serialize)]
+struct PlanJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    issuer: &'a str,
+    document: &'a str,
+    date: String,
+    year: i32,
+    as_of: String,
+    source_url: Option<&'a str>,
+    sectors: Vec<SectorJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectorJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    lead: &'a str,
+    section: Option<&'a str>,
+    indicators: Vec<IndicatorJson<'a>>,
+    tasks: Vec<TaskJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TargetJson {
+    kind: &'static str,
+    min: Option<f64>,
+    max: Option<f64>,
+    due: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    title: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ActualJson<'a> {
+    period: String,
+    value: Option<f64>,
+    reached: Option<bool>,
+    as_of: String,
+    provisional: bool,
+    source: Option<SourceJson<'a>>,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct IndicatorJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    unit: &'a str,
+    better: &'static str,
+    section: Option<&'a str>,
+    wording: Option<&'a str>,
+    target: TargetJson,
+    baseline: Option<f64>,
+    baseline_period: Option<&'a str>,
+    series: &'static str,
+    status: &'static str,
+    status_label: String,
+    provisional: bool,
+    override_reason: Option<String>,
+    latest_period: Option<String>,
+    actuals: Vec<ActualJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    id: &'a str,
+    text: &'a str,
+    agency: &'a str,
+    section: Option<&'a str>,
+    due: String,
+    status: &'static str,
+    status_label: String,
+    update_date: Option<String>,
+    update_note: Option<&'a str>,
+}
+
+fn source_json(s: &Option<Source>) -> Option<SourceJson<'_>> {
+    s.as_ref().map(|s| SourceJson {
+        title: &s.title,
+        url: s.url.as_deref(),
+    })
+}
+
+/// Kind, lower and upper bound (or due date) of a target, as in the CSV columns.
+fn target_json(t: &Target) -> TargetJson {
+    let (kind, min, max, due) = match *t {
+        Target::Range { min, max } => ("range", Some(min), Some(max), None),
+        Target::AtLeast(b) => ("at_least", Some(b), None, None),
+        Target::MoreThan(b) => ("more_than", Some(b), None, None),
+        Target::AtMost(b) => ("at_most", None, Some(b), None),
+        Target::LessThan(b) => ("less_than", None, Some(b), None),
+        Target::Exactly(n) => ("exactly", Some(n), Some(n), None),
+        Target::Increase(n) => ("increase", Some(n), None, None),
+        Target::Milestone { due } => ("milestone", None, None, Some(due.to_string())),
+    };
+    TargetJson {
+        kind,
+        min,
+        max,
+        due,
+    }
+}
+
+fn actual_json(a: &Actual) -> ActualJson<'_> {
+    let (value, reached) = match a.value {
+        Value::Number(v) => (Some(v), None),
+        Value::Reached(r) => (None, Some(r)),
+    };
+    ActualJson {
+        period: a.period.code(),
+        value,
+        reached,
+        as_of: a.as_of.to_string(),
+        provisional: a.provisional || !a.period.ends_year(),
+        source: source_json(&a.source),
+        note: a.note.as_deref(),
+    }
+}
+
+fn indicator_json<'a>(i: &'a Indicator, rules: &Rules, lang: &Lang) -> IndicatorJson<'a> {
+    let a = status::assess(i, rules);
+    IndicatorJson {
+        id: &i.id,
+        name: &i.name,
+        unit: &i.unit,
+        better: match i.better {
+            crate::model::Direction::Higher => "higher",
+            crate::model::Direction::Lower => "lower",
+        },
+        section: i.section.as_deref(),
+        wording: i.wording.as_deref(),
+        target: target_json(&i.target),
+        baseline: i.baseline.as_ref().map(|b| b.value),
+        baseline_period: i.baseline.as_ref().map(|b| b.period.as_str()),
+        series: match i.series {
+            crate::model::SeriesKind::Ytd => "ytd",
+            crate::model::SeriesKind::Cumulative => "cumulative",
+            crate::model::SeriesKind::PerPeriod => "per_period",
+            crate::model::SeriesKind::Point => "point",
+        },
+        status: a.status.key(),
+        status_label: lang.status(a.status.key()).to_string(),
+        provisional: a.provisional,
+        override_reason: a.override_reason,
+        latest_period: a.latest.map(|k| i.actuals[k].period.code()),
+        actuals: i.actuals.iter().map(actual_json).collect(),
+    }
+}
+
+fn task_json<'a>(t: &'a Task, rules: &Rules, lang: &Lang) -> TaskJson<'a> {
+    let s = status::assess_task(t, rules.as_of);
+    TaskJson {
+        id: &t.id,
+        text: &t.text,
+        agency: &t.agency,
+        section: t.section.as_deref(),
+        due: t.due.to_string(),
+        status: s.key(),
+        status_label: lang.status(s.key()).to_string(),
+        update_date: t.update.as_ref().map(|u| u.date.to_string()),
+        update_note: t.update.as_ref().map(|u| u.note.as_str()),
+    }
+}
+
+fn sector_json<'a>(s: &'a Sector, rules: &Rules, lang: &Lang) -> SectorJson<'a> {
+    SectorJson {
+        id: &s.id,
+        name: &s.name,
+        lead: &s.lead,
+        section: s.section.as_deref(),
+        indicators: s
+            .indicators
+            .iter()
+            .map(|i| indicator_json(i, rules, lang))
+            .collect(),
+        tasks: s.tasks.iter().map(|t| task_json(t, rules, lang)).collect(),
+    }
+}
+
+/// Every data file of a plan, under `dir` (`""` or `"<plan>/"`).
+pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str) -> Vec<Page> {
+    let sectors: Vec<SectorJson<'_>> = plan
+        .sectors
+        .iter()
+        .map(|s| sector_json(s, rules, lang))
+        .collect();
+    let mut pages = Vec::new();
+    for (s, sj) in plan.sectors.iter().zip(&sectors) {
+        pages.push(json_page(format!("{dir}data/sectors/{}.json", s.id), sj));
+        pages.push(Page {
+            path: format!("{dir}data/sectors/{}.csv", s.id),
+            bytes: indicators_csv(&plan.id, std::slice::from_ref(sj)),
+        });
+    }
+    pages.push(Page {
+        path: format!("{dir}data/indicators.csv"),
+        bytes: indicators_csv(&plan.id, &sectors),
+    });
+    pages.push(Page {
+        path: format!("{dir}data/actuals.csv"),
+        bytes: actuals_csv(&plan.id, &sectors),
+    });
+    pages.push(Page {
+        path: format!("{dir}data/tasks.csv"),
+        bytes: tasks_csv(&plan.id, &sectors),
+    });
+    let whole = PlanJson {
+        id: &plan.id,
+        title: &plan.title,
+        issuer: &plan.issuer,
+        document: &plan.document,
+        date: plan.date.to_string(),
+        year: plan.year,
+        as_of: plan.as_of.to_string(),
+        source_url: plan.source_url.as_deref(),
+        sectors,
+    };
+    pages.push(json_page(format!("{dir}data/plan.json"), &whole));
+    let schema = serde_json::to_vec_pretty(&crate::input::schemas()).unwrap_or_default();
+    pages.push(Page {
+        path: format!("{dir}data/{SCHEMA_FILE}"),
+        bytes: schema,
+    });
+    pages
+}
+
+fn json_page(path: String, value: &impl Serialize) -> Page {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    Page { path, bytes }
+}
+
+/// A text cell that cannot start a spreadsheet formula.
+pub fn safe_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let _ = w.write_record(header);
+    for row in rows {
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Column names of `indicators.csv` and the per-sector CSV files, documented on the data page.
+pub const INDICATOR_COLUMNS: [&str; 19] = [
+    "plan_id",
+    "sector_id",
+    "sector",
+    "indicator_id",
+    "indicator",
+    "unit",
+    "better",
+    "target_kind",
+    "target_min",
+    "target_max",
+    "baseline",
+    "baseline_period",
+    "latest_period",
+    "latest_value",
+    "latest_as_of",
+    "provisional",
+    "status",
+    "source",
+    "source_url",
+];
+
+fn indicators_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for s in sectors {
+        for i in &s.indicators {
+            let latest = i
+                .latest_period
+                .as_ref()
+                .and_then(|p| i.actuals.iter().rev().find(|a| &a.period == p));
+            let value = latest.map(|a| match (a.value, a.reached) {
+                (Some(v), _) => v.to_string(),
+                (None, Some(r)) => r.to_string(),
+                _ => String::new(),
+            });
+            rows.push(vec![
+                plan.to_string(),
+                s.id.to_string(),
+                safe_cell(s.name),
+                i.id.to_string(),
+                safe_cell(i.name),
+                safe_cell(i.unit),
+                i.better.to_string(),
+                i.target.kind.to_string(),
+                num(i.target.min),
+                i.target.due.clone().unwrap_or_else(|| num(i.target.max)),
+                num(i.baseline),
+                safe_cell(i.baseline_period.unwrap_or_default()),
+                i.latest_period.clone().unwrap_or_default(),
+                value.unwrap_or_default(),
+                latest.map(|a| a.as_of.clone()).unwrap_or_default(),
+                i.provisional.to_string(),
+                i.status.to_string(),
+                latest
+                    .and_then(|a| a.source.as_ref())
+                    .map(|s| safe_cell(s.title))
+                    .unwrap_or_default(),
+                latest
+                    .and_then(|a| a.source.as_ref())
+                    .and_then(|s| s.url)
+                    .map(safe_cell)
+                    .unwrap_or_default(),
+            ]);
+        }
+    }
+    csv_bytes(&INDICATOR_COLUMNS, rows)
+}
+
+/// Column names of `actuals.csv`.
+pub const ACTUAL_COLUMNS: [&str; 11] = [
+    "plan_id",
+    "sector_id",
+    "indicator_id",
+    "indicator",
+    "unit",
+    "period",
+    "value",
+    "as_of",
+    "provisional",
+    "source",
+    "source_url",
+];
+
+fn actuals_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for s in sectors {
+        for i in &s.indicators {
+            for a in &i.actuals {
+                rows.push(vec![
+                    plan.to_string(),
+                    s.id.to_string(),
+                    i.id.to_string(),
+                    safe_cell(i.name),
+                    safe_cell(i.unit),
+                    a.period.clone(),
+                    a.value
+                        .map(|v| v.to_string())
+                        .or(a.reached.map(|r| r.to_string()))
+                        .unwrap_or_default(),
+                    a.as_of.clone(),
+                    a.provisional.to_string(),
+                    a.source
+                        .as_ref()
+                        .map(|s| safe_cell(s.title))
+                        .unwrap_or_default(),
+                    a.source
+                        .as_ref()
+                        .and_then(|s| s.url)
+                        .map(safe_cell)
+                        .unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    csv_bytes(&ACTUAL_COLUMNS, rows)
+}
+
+/// Column names of `tasks.csv`.
+pub const TASK_COLUMNS: [&str; 10] = [
+    "plan_id",
+    "sector_id",
+    "task_id",
+    "task",
+    "agency",
+    "section",
+    "due",
+    "status",
+    "update_date",
+    "update_note",
+];
+
+fn tasks_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for s in sectors {
+        for t in &s.tasks {
+            rows.push(vec![
+                plan.to_string(),
+                s.id.to_string(),
+                t.id.to_string(),
+                safe_cell(t.text),
+                safe_cell(t.agency),
+                safe_cell(t.section.unwrap_or_default()),
+                t.due.clone(),
+                t.status.to_string(),
+                t.update_date.clone().unwrap_or_default(),
+                safe_cell(t.update_note.unwrap_or_default()),
+            ]);
+        }
+    }
+    csv_bytes(&TASK_COLUMNS, rows)
+}
+
+/// A documented column for the data page.
+#[derive(Debug, Serialize)]
+pub struct ColumnDoc {
+    /// Column name.
+    pub name: &'static str,
+    /// Its meaning, from the theme's `column_<name>` string.
+    pub meaning: String,
+}
+
+/// The documentation of every column, by file, for the data page.
+pub fn column_docs(lang: &Lang) -> Vec<(&'static str, Vec<ColumnDoc>)> {
+    let doc = |cols: &[&'static str]| {
+        cols.iter()
+            .map(|c| ColumnDoc {
+                name: c,
+                meaning: lang.t(&format!("column_{c}")).to_string(),
+            })
+            .collect()
+    };
+    vec![
+        ("indicators.csv", doc(&INDICATOR_COLUMNS)),
+        ("actuals.csv", doc(&ACTUAL_COLUMNS)),
+        ("tasks.csv", doc(&TASK_COLUMNS)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(
+            safe_cell("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(safe_cell("+1"), "'+1");
+        assert_eq!(safe_cell("-cmd"), "'-cmd");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("Sở Y tế"), "Sở Y tế");
+    }
+
+    #[test]
+    fn csv_has_bom_header_and_quotes() {
+        let bytes = csv_bytes(&["a", "b"], vec![vec!["x, y".into(), "\"q\"".into()]]);
+        assert!(bytes.starts_with(b"\xEF\xBB\xBFa,b\n"));
+        assert!(
+            String::from_utf8(bytes)
+                .unwrap()
+                .ends_with("\"x, y\",\"\"\"q\"\"\"\n")
+        );
+    }
+}
