@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod diagnostic;
 pub mod format;
+pub mod init;
 pub mod input;
 pub mod lint;
 pub mod load;

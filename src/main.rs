@@ -57,6 +57,11 @@ enum Command {
         #[arg(long, default_value_t = 8024)]
         port: u16,
     },
+    /// Create a small working plan project in DIR (which must be new or empty) to start from.
+    Init {
+        /// The new project folder.
+        dir: PathBuf,
+    },
     /// Print the JSON Schema of the content files (site, plan, sector).
     Schema,
 }
@@ -90,6 +95,21 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Init { dir } => match tiendo::init::init(&dir) {
+            Ok(files) => {
+                println!(
+                    "created {} files in {}; next: cd {} && tiendo build",
+                    files.len(),
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Schema => {
             let schemas = tiendo::input::schemas();
             println!(

@@ -841,3 +841,44 @@ fn check_warns_editorially_and_deny_warnings_fails() {
     assert_eq!(built.status.code(), Some(0), "{}", text(&built).1);
     fs::remove_dir_all(&out_dir).unwrap();
 }
+
+#[test]
+fn init_makes_a_project_that_builds_at_once() {
+    let work = scratch("init");
+    let project = work.join("ke-hoach");
+    let out = tiendo(&work, &["init", "ke-hoach"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    assert!(text(&out).0.contains("cd ke-hoach && tiendo build"));
+    let built = tiendo(&project, &["build"]);
+    let (stdout, stderr) = text(&built);
+    assert_eq!(built.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.is_empty(),
+        "the starter builds without warnings: {stderr}"
+    );
+    assert!(stdout.contains("8 pages"), "{stdout}");
+    let checked = tiendo(&project, &["check", "--deny-warnings"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked).1);
+    // Every target kind is shown in the starter.
+    let sectors = fs::read_to_string(project.join("content/tinh-mau-2024/sectors/kinh-te.yaml"))
+        .unwrap()
+        + &fs::read_to_string(project.join("content/tinh-mau-2024/sectors/xa-hoi.yaml")).unwrap();
+    for kind in [
+        "range:",
+        "at_least:",
+        "more_than:",
+        "at_most:",
+        "less_than:",
+        "exactly:",
+        "increase:",
+        "milestone:",
+    ] {
+        assert!(
+            sectors.contains(&format!("target: {{{kind}")),
+            "starter shows {kind}"
+        );
+    }
+    // A second init into the same folder refuses to overwrite it.
+    assert_eq!(tiendo(&work, &["init", "ke-hoach"]).status.code(), Some(1));
+    fs::remove_dir_all(&work).unwrap();
+}
