@@ -1,10 +1,14 @@
-//! Renders every page of the site into memory: one overview, one page per sector and a
-//! methodology page per plan, and a plan index when the site holds several plans.
+//! Renders every file of the site into memory. Per plan: overview, one page per sector,
+//! methodology, updates (with an Atom feed), open data, an indicator finder, report.html and
+//! digest.html; per site: a plan index when there are several plans, a 404 page, and with a
+//! `base_url` a sitemap and robots.txt. Pages are rendered in parallel; each plan's view is
+//! built and converted to template values once, never per page.
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::format::Lang;
@@ -22,21 +26,35 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
-/// A navigation link.
-#[derive(Debug, Serialize)]
-struct Link {
-    key: String,
-    label: String,
-    href: String,
-}
-
 /// Everything rendered, with counts for the summary line.
 #[derive(Debug, Default)]
 pub struct Rendered {
-    /// Files to write.
+    /// Files to write, sorted by path.
     pub pages: Vec<Page>,
     /// Charts drawn.
     pub charts: usize,
+}
+
+/// A link to another plan, for the plan switcher.
+#[derive(Debug, Serialize)]
+struct PlanLink {
+    id: String,
+    title: String,
+}
+
+/// One page to render: template, where it goes, and what it needs besides the shared context.
+struct Job {
+    path: String,
+    template: &'static str,
+    /// From the page to the site root.
+    root: String,
+    /// From the page to its plan's folder.
+    plan_root: &'static str,
+    /// The plan's view, converted once and shared by its pages.
+    plan: Option<Value>,
+    title: String,
+    current: String,
+    extra: Vec<(&'static str, Value)>,
 }
 
 /// Renders the site; template errors become diagnostics.
@@ -50,42 +68,67 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
         ));
         return Rendered::default();
     };
-    let r = Renderer { site, theme, lang };
-    let mut out = Rendered::default();
     let several = site.plans.len() > 1;
+    let views: Vec<PlanView> = site
+        .plans
+        .par_iter()
+        .map(|p| view::plan_view(p, lang))
+        .collect();
+    let mut out = Rendered {
+        charts: views.iter().map(PlanView::chart_count).sum(),
+        ..Rendered::default()
+    };
+    let statuses: Vec<StatusView> = Status::ALL.iter().map(|s| status_view(*s, lang)).collect();
+    let statuses = Value::from_serializable(&statuses);
+    let columns = Value::from_serializable(&crate::opendata::column_docs(lang));
+    let plan_links: Vec<PlanLink> = site
+        .plans
+        .iter()
+        .map(|p| PlanLink {
+            id: p.id.clone(),
+            title: p.short_title.clone(),
+        })
+        .collect();
+
+    let mut jobs = Vec::new();
     if several {
-        out.pages.extend(r.page(
-            "index.html",
-            "plans.html",
-            "",
-            "",
-            None,
-            |ctx| {
-                let plans: Vec<PlanView> = site
-                    .plans
-                    .iter()
-                    .map(|p| view::plan_view(p, lang))
-                    .collect();
-                ctx.insert("plans", &plans);
-                ctx.insert("title", &site.title);
-            },
-            diags,
-        ));
+        jobs.push(Job {
+            path: "index.html".into(),
+            template: "plans.html",
+            root: String::new(),
+            plan_root: "",
+            plan: None,
+            title: site.title.clone(),
+            current: "plans".into(),
+            extra: vec![("plans", Value::from_serializable(&views))],
+        });
     }
-    for plan in &site.plans {
-        let pv = view::plan_view(plan, lang);
-        out.charts += pv.chart_count();
+    jobs.push(Job {
+        path: "404.html".into(),
+        template: "404.html",
+        root: String::new(),
+        plan_root: "",
+        plan: None,
+        title: lang.t("not_found").to_string(),
+        current: String::new(),
+        extra: Vec::new(),
+    });
+    for (plan, pv) in site.plans.iter().zip(&views) {
         let (dir, root) = if several {
             (format!("{}/", plan.id), "../")
         } else {
             (String::new(), "")
         };
-        let statuses: Vec<StatusView> = Status::ALL.iter().map(|s| status_view(*s, lang)).collect();
         let base = site
             .base_url
             .as_deref()
             .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
-        let columns = crate::opendata::column_docs(lang);
+        let plan_value = Value::from_serializable(pv);
+        let shared = [
+            ("statuses", statuses.clone()),
+            ("base", Value::from_serializable(&base)),
+            ("columns", columns.clone()),
+        ];
         let top_level = [
             ("index.html", "overview.html", pv.title.as_str(), "overview"),
             (
@@ -98,47 +141,94 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
             ("digest.html", "digest.html", pv.title.as_str(), "digest"),
             ("updates.html", "updates.html", lang.t("updates"), "updates"),
             ("data.html", "data.html", lang.t("open_data"), "data"),
+            (
+                "indicators.html",
+                "indicators.html",
+                lang.t("find_indicators"),
+                "indicators",
+            ),
             ("feed.xml", "feed.xml", lang.t("updates"), "feed"),
         ];
         for (file, template, title, current) in top_level {
-            let page = r.page(
-                &format!("{dir}{file}"),
+            jobs.push(Job {
+                path: format!("{dir}{file}"),
                 template,
-                root,
-                "",
-                Some(&pv),
-                |ctx| {
-                    ctx.insert("title", title);
-                    ctx.insert("nav_current", current);
-                    ctx.insert("statuses", &statuses);
-                    ctx.insert("base", &base);
-                    ctx.insert("columns", &columns);
-                },
-                diags,
-            );
-            out.pages.extend(page);
+                root: root.to_string(),
+                plan_root: "",
+                plan: Some(plan_value.clone()),
+                title: title.to_string(),
+                current: current.to_string(),
+                extra: shared.to_vec(),
+            });
+        }
+        for sv in &pv.sectors {
+            jobs.push(Job {
+                path: format!("{dir}{}", sv.href),
+                template: "sector.html",
+                root: format!("{root}../"),
+                plan_root: "../",
+                plan: Some(plan_value.clone()),
+                title: sv.name.clone(),
+                current: sv.id.clone(),
+                extra: vec![("sector", Value::from_serializable(sv))],
+            });
         }
         out.pages
             .extend(crate::opendata::files(plan, &view::rules(plan), lang, &dir));
-        let sector_root = format!("{root}../");
-        for sv in &pv.sectors {
-            let page = r.page(
-                &format!("{dir}{}", sv.href),
-                "sector.html",
-                &sector_root,
-                "../",
-                Some(&pv),
-                |ctx| {
-                    ctx.insert("sector", sv);
-                    ctx.insert("title", &sv.name);
-                    ctx.insert("nav_current", &sv.id);
-                },
-                diags,
-            );
-            out.pages.extend(page);
+    }
+
+    let r = Renderer {
+        site,
+        theme,
+        lang,
+        t: Value::from_serializable(&lang.strings),
+        css: Value::from_serializable(&theme.css),
+        plans: Value::from_serializable(&plan_links),
+    };
+    let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|job| r.page(job)).collect();
+    for result in results {
+        match result {
+            Ok(page) => out.pages.push(page),
+            Err(d) => diags.push(d),
         }
     }
+    if let Some(base) = &site.base_url {
+        out.pages.extend(sitemap(base, &out.pages));
+    }
+    out.pages.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// `sitemap.xml` listing every page readers should find, and `robots.txt` pointing to it.
+fn sitemap(base: &str, pages: &[Page]) -> Vec<Page> {
+    let base = base.trim_end_matches('/');
+    let mut urls: Vec<String> = pages
+        .iter()
+        .map(|p| p.path.as_str())
+        .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.ends_with("digest.html"))
+        .map(|p| format!("{base}/{}", p.strip_suffix("index.html").unwrap_or(p)))
+        .collect();
+    urls.sort();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for u in urls {
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            crate::chart::xml_escape(&u)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    vec![
+        Page {
+            path: "sitemap.xml".into(),
+            bytes: xml.into_bytes(),
+        },
+        Page {
+            path: "robots.txt".into(),
+            bytes: format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n").into_bytes(),
+        },
+    ]
 }
 
 /// A CSS string literal (quoted) for `content:` in print margin boxes.
@@ -167,71 +257,59 @@ fn status_view(s: Status, lang: &Lang) -> StatusView {
     }
 }
 
+/// What every page shares, converted to template values once.
 struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     lang: &'a Lang,
+    t: Value,
+    css: Value,
+    plans: Value,
 }
 
 impl Renderer<'_> {
-    /// Renders one page. `root` leads from the page to the site root, `plan_root` to its plan's
-    /// overview folder.
-    #[allow(clippy::too_many_arguments)]
-    fn page(
-        &self,
-        path: &str,
-        template: &str,
-        root: &str,
-        plan_root: &str,
-        plan: Option<&PlanView>,
-        fill: impl FnOnce(&mut Context),
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<Page> {
+    fn page(&self, job: &Job) -> Result<Page, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("lang", &self.site.locale);
-        ctx.insert("t", &self.lang.strings);
-        ctx.insert("css", &self.theme.css);
+        ctx.insert_value("t", self.t.clone());
+        ctx.insert_value("css", self.css.clone());
         ctx.insert("site_title", &self.site.title);
-        ctx.insert("root", root);
-        ctx.insert("plan_root", plan_root);
-        ctx.insert("several_plans", &(self.site.plans.len() > 1));
-        ctx.insert("nav_current", "");
-        if let Some(pv) = plan {
-            ctx.insert("plan", pv);
-            let label = format!(
-                "{} · {} {}",
-                pv.short_title,
-                self.lang.t("data_as_of"),
-                pv.as_of
-            );
-            ctx.insert("print_label", &css_string(&label));
-            let mut nav = vec![Link {
-                key: "overview".into(),
-                label: self.lang.t("overview").to_string(),
-                href: format!("{plan_root}index.html"),
-            }];
-            nav.extend(pv.sectors.iter().map(|s| Link {
-                key: s.id.clone(),
-                label: s.name.clone(),
-                href: format!("{plan_root}{}", s.href),
-            }));
-            nav.push(Link {
-                key: "methodology".into(),
-                label: self.lang.t("methodology").to_string(),
-                href: format!("{plan_root}methodology.html"),
-            });
-            ctx.insert("nav", &nav);
+        ctx.insert("root", &job.root);
+        ctx.insert("plan_root", job.plan_root);
+        ctx.insert("title", &job.title);
+        ctx.insert("nav_current", &job.current);
+        ctx.insert("path", &job.path);
+        if self.site.plans.len() > 1 {
+            ctx.insert_value("plans_nav", self.plans.clone());
         }
-        fill(&mut ctx);
-        match self.theme.tera.render(template, &ctx) {
-            Ok(html) => Some(Page {
-                path: path.to_string(),
-                bytes: html.into_bytes(),
+        if let Some(base) = &self.site.base_url {
+            let page = job.path.strip_suffix("index.html").unwrap_or(&job.path);
+            ctx.insert(
+                "canonical",
+                &format!("{}/{page}", base.trim_end_matches('/')),
+            );
+        }
+        if let Some(plan) = &job.plan {
+            let text = |key: &str| {
+                plan.get_from_path(key)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let (short, as_of) = (text("short_title"), text("as_of"));
+            let label = format!("{short} · {} {as_of}", self.lang.t("data_as_of"));
+            ctx.insert("print_label", &css_string(&label));
+            ctx.insert_value("plan", plan.clone());
+        }
+        for (k, v) in &job.extra {
+            ctx.insert_value(*k, v.clone());
+        }
+        match self.theme.tera.render(job.template, &ctx) {
+            Ok(text) => Ok(Page {
+                path: job.path.clone(),
+                bytes: text.into_bytes(),
             }),
-            Err(e) => {
-                diags.push(template_error(&e, &self.theme.origins));
-                None
-            }
+            Err(e) => Err(template_error(&e, &self.theme.origins)),
         }
     }
 }

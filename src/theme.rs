@@ -29,6 +29,8 @@ const DEFAULT: &[(&str, &str)] = embed![
     "templates/digest.html",
     "templates/updates.html",
     "templates/data.html",
+    "templates/indicators.html",
+    "templates/404.html",
     "templates/feed.xml",
     "templates/overview.html",
     "templates/sector.html",

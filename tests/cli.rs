@@ -101,12 +101,13 @@ fn every_kind_fixture_builds_and_reads_right() {
     let out = tiendo(&fixture, &["build", "--output", out_dir.to_str().unwrap()]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.starts_with("built 1 plan(s): 7 pages"), "{stdout}");
+    assert!(stdout.starts_with("built 1 plan(s): 9 pages"), "{stdout}");
     assert!(stderr.is_empty(), "no warnings expected: {stderr}");
     let files: Vec<String> = tree(&out_dir).into_keys().collect();
     assert_eq!(
         files,
         [
+            "404.html",
             "data.html",
             "data/actuals.csv",
             "data/indicators.csv",
@@ -118,6 +119,7 @@ fn every_kind_fixture_builds_and_reads_right() {
             "digest.html",
             "feed.xml",
             "index.html",
+            "indicators.html",
             "methodology.html",
             "report.html",
             "sectors/kinh-te.html",
@@ -258,6 +260,7 @@ fn several_plans_get_an_index_and_their_own_folders() {
     assert_eq!(
         files,
         [
+            "404.html",
             "index.html",
             "tinh-2024/data.html",
             "tinh-2024/data/actuals.csv",
@@ -270,6 +273,7 @@ fn several_plans_get_an_index_and_their_own_folders() {
             "tinh-2024/digest.html",
             "tinh-2024/feed.xml",
             "tinh-2024/index.html",
+            "tinh-2024/indicators.html",
             "tinh-2024/methodology.html",
             "tinh-2024/report.html",
             "tinh-2024/sectors/kinh-te.html",
@@ -285,6 +289,7 @@ fn several_plans_get_an_index_and_their_own_folders() {
             "tinh-2025/digest.html",
             "tinh-2025/feed.xml",
             "tinh-2025/index.html",
+            "tinh-2025/indicators.html",
             "tinh-2025/methodology.html",
             "tinh-2025/report.html",
             "tinh-2025/sectors/kinh-te.html",
@@ -507,7 +512,7 @@ fn theme_override_replaces_a_template_by_name() {
     // A broken template is reported with its file, line and column.
     fs::write(
         tpl.join("base.html"),
-        "<html>\n{{ plan.title | nosuchfilter }}\n",
+        "<html>\n{{ plan.title | nosuchfilter }}\n{% block content %}{% endblock content %}\n",
     )
     .unwrap();
     let out = tiendo(&work, &["build"]);
@@ -673,10 +678,27 @@ fn report_and_digest_are_single_files_for_email() {
         .map(|r| r.split('"').next().unwrap())
     {
         assert!(
-            href.starts_with('#') || href.starts_with("http") || href.ends_with(".html"),
+            href.starts_with('#')
+                || href.starts_with("http")
+                || href.ends_with(".html")
+                || href.starts_with("data:image/svg+xml,"),
             "{href}"
         );
     }
+
+    // Furniture for a published site.
+    let robots = fs::read_to_string(out_dir.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://kehoach.example.gov.vn/tien-giang/sitemap.xml"));
+    let sitemap = fs::read_to_string(out_dir.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://kehoach.example.gov.vn/tien-giang/</loc>"));
+    assert!(
+        sitemap
+            .contains("<loc>https://kehoach.example.gov.vn/tien-giang/sectors/so-y-te.html</loc>")
+    );
+    assert!(!sitemap.contains("404.html") && !sitemap.contains("digest.html"));
+    let sector = fs::read_to_string(out_dir.join("sectors/so-y-te.html")).unwrap();
+    assert!(sector.contains("<link rel=\"canonical\" href=\"https://kehoach.example.gov.vn/tien-giang/sectors/so-y-te.html\">"));
+    assert!(sector.contains("<meta property=\"og:title\""));
 
     let digest = fs::read_to_string(out_dir.join("digest.html")).unwrap();
     assert!(
@@ -783,6 +805,7 @@ fn one_changed_figure_rewrites_only_the_pages_that_show_it() {
             "data/sectors/so-nong-nghiep.csv",
             "data/sectors/so-nong-nghiep.json",
             "feed.xml",
+            "indicators.html",
             "report.html",
             "sectors/so-nong-nghiep.html",
             "updates.html"
@@ -856,7 +879,7 @@ fn init_makes_a_project_that_builds_at_once() {
         stderr.is_empty(),
         "the starter builds without warnings: {stderr}"
     );
-    assert!(stdout.contains("8 pages"), "{stdout}");
+    assert!(stdout.contains("10 pages"), "{stdout}");
     let checked = tiendo(&project, &["check", "--deny-warnings"]);
     assert_eq!(checked.status.code(), Some(0), "{}", text(&checked).1);
     // Every target kind is shown in the starter.

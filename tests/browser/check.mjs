@@ -57,6 +57,14 @@ for (const file of pages(site)) {
     });
   }
   report.pages.push(result);
+  if (result.page === "indicators.html") {
+    // Typing without diacritics still finds "Tăng trưởng".
+    await page.fill("#finder-input", "tang truong");
+    report.finder = await page.evaluate(() => ({
+      total: document.querySelectorAll("#indicator-list tbody tr").length,
+      shown: document.querySelectorAll("#indicator-list tbody tr:not([hidden])").length,
+    }));
+  }
   if (result.page === "report.html" && pdfOut) {
     await page.emulateMedia({ media: "print" });
     writeFileSync(pdfOut, await page.pdf({ preferCSSPageSize: true }));
