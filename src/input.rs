@@ -29,6 +29,12 @@ pub struct PlanFile {
     pub title: String,
     /// Short name for navigation, e.g. "Tiền Giang 2024".
     pub short_title: Option<String>,
+    /// English title, used when the site's locale is `en`.
+    pub title_en: Option<String>,
+    /// English short title.
+    pub short_title_en: Option<String>,
+    /// English name of the issuing body.
+    pub issuer_en: Option<String>,
     /// Issuing body, e.g. "Ủy ban nhân dân tỉnh Tiền Giang".
     pub issuer: String,
     /// Document number, e.g. "20/KH-UBND".
@@ -70,8 +76,12 @@ pub struct SourceFile {
 pub struct SectorFile {
     /// Sector name, e.g. "Nông nghiệp và Phát triển nông thôn".
     pub name: String,
+    /// English name, used when the site's locale is `en`.
+    pub name_en: Option<String>,
     /// Lead agency, e.g. "Sở Nông nghiệp và Phát triển nông thôn".
     pub lead: String,
+    /// English name of the lead agency.
+    pub lead_en: Option<String>,
     /// Position in menus and tables (lower first).
     pub order: i64,
     /// Where the sector's part is in the plan document, e.g. "B.II.1".
@@ -94,9 +104,13 @@ pub struct IndicatorFile {
     pub id: String,
     /// Name as readers should see it.
     pub name: String,
+    /// English name, used when the site's locale is `en`.
+    pub name_en: Option<String>,
     /// Unit, e.g. `%`, `tỷ USD`, `xã`.
     #[serde(default)]
     pub unit: String,
+    /// English unit, e.g. `billion USD`.
+    pub unit_en: Option<String>,
     /// Which direction is better: `higher` (default) or `lower`.
     pub better: Option<Direction>,
     /// Where the target is in the plan document, e.g. "B.II.10.b".
@@ -120,6 +134,8 @@ pub struct IndicatorFile {
     pub status_override: Option<OverrideFile>,
     /// A note shown on the indicator card.
     pub note: Option<String>,
+    /// English note.
+    pub note_en: Option<String>,
 }
 
 /// Which direction of change is an improvement.
@@ -233,8 +249,12 @@ pub struct TaskFile {
     pub id: String,
     /// What must be done.
     pub text: String,
+    /// English text, used when the site's locale is `en`.
+    pub text_en: Option<String>,
     /// Responsible agency; defaults to the sector's lead.
     pub agency: Option<String>,
+    /// English name of the responsible agency.
+    pub agency_en: Option<String>,
     /// Where the task is in the plan document.
     pub section: Option<String>,
     /// Deadline `YYYY-MM-DD`; defaults to the end of the plan year.

@@ -69,6 +69,8 @@ pub struct Summary {
     pub plans: usize,
     /// Files written, unchanged and removed.
     pub written: write::WriteStats,
+    /// How long each stage took.
+    pub timings: Timings,
     /// Wall time.
     pub elapsed: Duration,
     /// Warnings found on the way.
@@ -84,8 +86,13 @@ pub(crate) fn project_dir(content: &Path) -> PathBuf {
 }
 
 /// Loads and validates everything, returning the site and theme when there are no errors.
-fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<(model::Site, theme::Theme)> {
+fn prepare(
+    opts: &Options,
+    timings: &mut Timings,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(model::Site, theme::Theme)> {
     let content = load::load(&opts.content, opts.max_file_bytes, diags);
+    timings.lap("load and parse");
     let theme_name = opts
         .theme
         .clone()
@@ -105,7 +112,9 @@ fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<(model::Site, 
         .as_ref()
         .map(|t| t.langs.keys().cloned().collect())
         .unwrap_or_default();
+    timings.lap("theme");
     let site = validate::validate(content, &locales, diags);
+    timings.lap("validate");
     if has_errors(diags) {
         return None;
     }
@@ -115,7 +124,7 @@ fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<(model::Site, 
 /// Validates the content and theme without writing anything; returns every problem.
 pub fn check(opts: &Options) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    if let Some((site, theme)) = prepare(opts, &mut diags) {
+    if let Some((site, theme)) = prepare(opts, &mut Timings::start(), &mut diags) {
         // Rendering too, so template errors surface in `check`.
         render::render(&site, &theme, &mut diags);
         for plan in &site.plans {
@@ -154,16 +163,45 @@ pub struct Site {
     pub plans: usize,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took.
+    pub timings: Timings,
+}
+
+/// Wall time of each stage of a build, in order.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    last: Instant,
+    /// Stage name and duration.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Starts timing.
+    pub fn start() -> Self {
+        Timings {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Records the time since the previous lap as `stage`.
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Loads, validates and renders everything in memory. Every problem is returned on failure.
 pub fn render_site(opts: &Options) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let Some((site, theme)) = prepare(opts, &mut diags) else {
+    let mut timings = Timings::start();
+    let Some((site, theme)) = prepare(opts, &mut timings, &mut diags) else {
         diagnostic::sort(&mut diags);
         return Err(diags);
     };
     let rendered = render::render(&site, &theme, &mut diags);
+    timings.lap("status, charts and pages");
     diagnostic::sort(&mut diags);
     if has_errors(&diags) || (opts.deny_warnings && !diags.is_empty()) {
         return Err(diags);
@@ -172,6 +210,7 @@ pub fn render_site(opts: &Options) -> Result<Site, Vec<Diagnostic>> {
         rendered,
         plans: site.plans.len(),
         warnings: diags,
+        timings,
     })
 }
 
@@ -185,7 +224,7 @@ pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
                 .with_hint("choose a dedicated folder such as `output`"),
         ]);
     }
-    let site = render_site(opts)?;
+    let mut site = render_site(opts)?;
     let written = match write::write_site(&opts.output, &site.rendered.pages) {
         Ok(stats) => stats,
         Err(e) => {
@@ -207,5 +246,9 @@ pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
         written,
         elapsed: started.elapsed(),
         warnings: site.warnings,
+        timings: {
+            site.timings.lap("write");
+            site.timings
+        },
     })
 }

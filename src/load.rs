@@ -40,6 +40,8 @@ pub struct PlanSource {
     pub doc: Doc<PlanFile>,
     /// `overview.md`, if present.
     pub overview: Option<Text>,
+    /// `overview.en.md`, if present.
+    pub overview_en: Option<Text>,
     /// Sector files, ordered by file name.
     pub sectors: Vec<SectorSource>,
 }
@@ -55,6 +57,8 @@ pub struct SectorSource {
     pub doc: Doc<SectorFile>,
     /// The Markdown commentary, if found.
     pub commentary: Option<Text>,
+    /// `<id>.en.md`, the English commentary, if present.
+    pub commentary_en: Option<Text>,
 }
 
 /// Reads files inside one folder only: anything that resolves outside it (a symbolic link, a
@@ -75,6 +79,15 @@ impl Reader {
     /// True when `path` exists and resolves inside the root.
     pub fn inside(&self, path: &Path) -> bool {
         path.canonicalize().is_ok_and(|p| p.starts_with(&self.root))
+    }
+
+    /// Reads the file if it exists.
+    pub fn read_optional(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
+        if path.is_file() {
+            self.read(path, diags)
+        } else {
+            None
+        }
     }
 
     /// Reads a file as UTF-8, dropping a byte-order mark and normalising to NFC.
@@ -173,12 +186,8 @@ fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option
     let doc = yaml::parse::<PlanFile>(&path, &file.text)
         .map_err(|d| diags.push(d))
         .ok();
-    let overview_path = dir.join("overview.md");
-    let overview = if overview_path.is_file() {
-        reader.read(&overview_path, diags)
-    } else {
-        None
-    };
+    let overview = reader.read_optional(&dir.join("overview.md"), diags);
+    let overview_en = reader.read_optional(&dir.join("overview.en.md"), diags);
     let mut sectors = Vec::new();
     let sector_dir = dir.join("sectors");
     let mut paths: Vec<PathBuf> = WalkDir::new(&sector_dir)
@@ -200,6 +209,7 @@ fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option
         file,
         doc: doc?,
         overview,
+        overview_en,
         sectors,
     })
 }
@@ -262,11 +272,13 @@ fn load_sector(path: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Opt
             }
         }
     };
+    let commentary_en = reader.read_optional(&dir.join(format!("{id}.en.md")), diags);
     Some(SectorSource {
         id,
         file,
         doc,
         commentary,
+        commentary_en,
     })
 }
 

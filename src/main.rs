@@ -14,6 +14,12 @@ use tiendo::diagnostic::{Diagnostic, Severity};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print the time of each stage.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Args)]
@@ -41,6 +47,9 @@ enum Command {
         /// Folder to write the site to (replaced atomically; unchanged files are kept).
         #[arg(long, default_value = "output")]
         output: PathBuf,
+        /// Print the time of each stage (as --verbose does).
+        #[arg(long)]
+        timings: bool,
     },
     /// Check content and theme and print every problem, including editorial warnings (stale,
     /// unsourced or missing figures, overdue tasks without an update). Writes nothing.
@@ -83,9 +92,25 @@ fn main() -> ExitCode {
             "tiendo: internal error{at}: {what}\nThis is a bug in tiendo, not in your content. Please report it with the files that caused it."
         );
     }));
-    match Cli::parse().command {
-        Command::Build { input, output } => build(input, output),
-        Command::Check { input } => check(input),
+    let cli = Cli::parse();
+    let out = Console {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match cli.command {
+        Command::Build {
+            input,
+            output,
+            timings,
+        } => build(
+            input,
+            output,
+            Console {
+                verbose: out.verbose || timings,
+                ..out
+            },
+        ),
+        Command::Check { input } => check(input, out),
         Command::Serve { input, port } => {
             match tiendo::serve::serve(options(&input, PathBuf::new()), port) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -130,22 +155,55 @@ fn options(input: &Input, output: PathBuf) -> Options {
     }
 }
 
-fn build(input: Input, output: PathBuf) -> ExitCode {
+/// How much to print.
+#[derive(Clone, Copy)]
+struct Console {
+    quiet: bool,
+    verbose: bool,
+}
+
+fn build(input: Input, output: PathBuf, out: Console) -> ExitCode {
     let opts = options(&input, output.clone());
-    match tiendo::build(&opts) {
+    // A spinner appears only when a build takes more than a second, and only on a terminal.
+    let (finished, wait) = std::sync::mpsc::channel::<()>();
+    let spinner = (!out.quiet).then(|| {
+        std::thread::spawn(move || {
+            let second = std::time::Duration::from_secs(1);
+            if wait.recv_timeout(second) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                return;
+            }
+            let bar = indicatif::ProgressBar::new_spinner().with_message("building the site…");
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let _ = wait.recv();
+            bar.finish_and_clear();
+        })
+    });
+    let result = tiendo::build(&opts);
+    drop(finished);
+    if let Some(h) = spinner {
+        let _ = h.join();
+    }
+    match result {
         Ok(s) => {
-            report(&s.warnings);
-            println!(
-                "built {} plan(s): {} pages, {} charts in {} ms ({} written, {} unchanged, {} removed); open {}",
-                s.plans,
-                s.pages,
-                s.charts,
-                s.elapsed.as_millis(),
-                s.written.written,
-                s.written.unchanged,
-                s.written.removed,
-                output.join("index.html").display()
-            );
+            if !out.quiet {
+                report(&s.warnings);
+                println!(
+                    "built {} plan(s): {} pages, {} charts in {} ms ({} written, {} unchanged, {} removed); open {}",
+                    s.plans,
+                    s.pages,
+                    s.charts,
+                    s.elapsed.as_millis(),
+                    s.written.written,
+                    s.written.unchanged,
+                    s.written.removed,
+                    output.join("index.html").display()
+                );
+            }
+            if out.verbose {
+                for (stage, d) in &s.timings.stages {
+                    println!("  {:>9.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => fail(
@@ -155,25 +213,60 @@ fn build(input: Input, output: PathBuf) -> ExitCode {
     }
 }
 
-fn check(input: Input) -> ExitCode {
+fn check(input: Input, out: Console) -> ExitCode {
     let opts = options(&input, PathBuf::from("output"));
     let diags = tiendo::check(&opts);
     let denied = input.deny_warnings && !diags.is_empty();
     if tiendo::diagnostic::has_errors(&diags) || denied {
         return fail(&diags, "check failed");
     }
-    report(&diags);
-    println!("content is valid ({} warning(s))", diags.len());
+    if !out.quiet {
+        report(&diags);
+        println!("content is valid ({} warning(s))", diags.len());
+    }
     ExitCode::SUCCESS
 }
 
+/// Prints diagnostics to stderr, coloured on a terminal (anstream strips colour otherwise and
+/// honours NO_COLOR).
 fn report(diags: &[Diagnostic]) {
-    let mut err = std::io::stderr().lock();
+    let mut err = anstream::stderr().lock();
     for d in diags {
-        let _ = write!(err, "{d}");
+        let _ = write!(err, "{}", paint(d));
     }
 }
 
+fn paint(d: &Diagnostic) -> String {
+    use anstyle::{AnsiColor, Style};
+    let bold = Style::new().bold();
+    let (label, colour) = match d.severity {
+        Severity::Error => ("error", AnsiColor::Red),
+        Severity::Warning => ("warning", AnsiColor::Yellow),
+    };
+    let kind = Style::new().bold().fg_color(Some(colour.into()));
+    let hint = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
+    let plain = d.to_string();
+    let mut out = String::new();
+    for (i, line) in plain.lines().enumerate() {
+        if i == 0 {
+            let rest = line
+                .strip_prefix(&format!("{}: {label}: ", d.location()))
+                .unwrap_or(line);
+            out.push_str(&format!(
+                "{bold}{}{bold:#}: {kind}{label}{kind:#}: {rest}\n",
+                d.location()
+            ));
+        } else if line.trim_start().starts_with("= hint:") {
+            out.push_str(&format!("{hint}{line}{hint:#}\n"));
+        } else if line.trim_end().ends_with('^') {
+            out.push_str(&format!("{kind}{line}{kind:#}\n"));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
 fn fail(diags: &[Diagnostic], what: &str) -> ExitCode {
     report(diags);
     let errors = diags

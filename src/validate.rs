@@ -17,9 +17,16 @@ struct Checker<'a> {
     file: &'a Text,
     spans: &'a Spans,
     diags: &'a mut Vec<Diagnostic>,
+    /// The site is in English: prefer the `*_en` variants of texts.
+    en: bool,
 }
 
 impl Checker<'_> {
+    /// The text in the site's language: the English variant when there is one and it is wanted.
+    fn pick(&self, vi: &str, en: &Option<String>) -> String {
+        pick(self.en, vi, en)
+    }
+
     fn error(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
         let (line, col) = self.spans.get(path);
         self.diags.push(
@@ -77,6 +84,14 @@ impl Checker<'_> {
     }
 }
 
+/// `en_text` when the site is English and it is given, else `vi`.
+fn pick(en: bool, vi: &str, en_text: &Option<String>) -> String {
+    match en_text {
+        Some(e) if en => e.clone(),
+        _ => vi.to_string(),
+    }
+}
+
 /// True for ids usable in file names and URLs: `a-z`, `0-9` and inner `-`.
 pub fn is_safe_id(id: &str) -> bool {
     !id.is_empty()
@@ -94,9 +109,10 @@ pub fn validate(content: Content, locales: &[String], diags: &mut Vec<Diagnostic
         Some((file, doc)) => site_settings(file, doc, locales, diags),
         None => (None, "vi".to_string(), None, "default".to_string()),
     };
+    let en = locale == "en";
     let mut plans = Vec::new();
     for source in &content.plans {
-        if let Some(plan) = plan(source, diags) {
+        if let Some(plan) = plan(source, en, diags) {
             plans.push(plan);
         }
     }
@@ -126,6 +142,7 @@ fn site_settings(
         file,
         spans: &doc.spans,
         diags,
+        en: false,
     };
     let s = &doc.value;
     let locale = s.locale.clone().unwrap_or_else(|| "vi".into());
@@ -159,7 +176,7 @@ fn site_settings(
     (s.title.clone(), locale, s.base_url.clone(), theme)
 }
 
-fn plan(src: &PlanSource, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
+fn plan(src: &PlanSource, en: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
     let errors_before = diags
         .iter()
         .filter(|d| d.severity == crate::diagnostic::Severity::Error)
@@ -169,6 +186,7 @@ fn plan(src: &PlanSource, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
         file: &src.file,
         spans: &src.doc.spans,
         diags,
+        en,
     };
     if !is_safe_id(&src.id) {
         c.error(
@@ -213,7 +231,7 @@ fn plan(src: &PlanSource, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
     let mut ids = IdRegistry::default();
     let mut sectors = Vec::new();
     for s in &src.sectors {
-        if let Some(sector) = sector(s, p.year, &sources, &mut ids, diags) {
+        if let Some(sector) = sector(s, p.year, &sources, &mut ids, en, diags) {
             sectors.push(sector);
         }
     }
@@ -229,9 +247,13 @@ fn plan(src: &PlanSource, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
     let as_of = given_as_of.unwrap_or_else(|| latest_date(&sectors).unwrap_or(date));
     Some(Plan {
         id: src.id.clone(),
-        title: p.title.clone(),
-        short_title: p.short_title.clone().unwrap_or_else(|| p.title.clone()),
-        issuer: p.issuer.clone(),
+        title: pick(en, &p.title, &p.title_en),
+        short_title: match (&p.short_title_en, &p.short_title) {
+            (Some(e), _) if en => e.clone(),
+            (_, Some(s)) if !en || p.title_en.is_none() => s.clone(),
+            _ => pick(en, &p.title, &p.title_en),
+        },
+        issuer: pick(en, &p.issuer, &p.issuer_en),
         document: p.document.clone(),
         date,
         year: p.year,
@@ -240,7 +262,10 @@ fn plan(src: &PlanSource, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
         tolerance: tolerance / 100.0,
         stale_after_days: p.stale_after_days.unwrap_or(180),
         report_lag_days: p.report_lag_days.unwrap_or(45),
-        overview_md: src.overview.as_ref().map(|t| t.text.clone()),
+        overview_md: match (&src.overview_en, &src.overview) {
+            (Some(e), _) if en => Some(e.text.clone()),
+            (_, o) => o.as_ref().map(|t| t.text.clone()),
+        },
         sectors,
     })
 }
@@ -289,6 +314,7 @@ fn sector(
     year: i32,
     sources: &Sources,
     ids: &mut IdRegistry,
+    en: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Sector> {
     let s = &src.doc.value;
@@ -296,6 +322,7 @@ fn sector(
         file: &src.file,
         spans: &src.doc.spans,
         diags,
+        en,
     };
     if !is_safe_id(&src.id) {
         c.error(
@@ -336,21 +363,22 @@ fn sector(
         if c.id(&format!("{path}.id"), &t.id, "task") {
             ids.claim(&mut c, &format!("{path}.id"), "task", &t.id);
         }
-        if let Some(t) = task(&mut c, &path, t, year, &s.lead, sources) {
+        let lead = c.pick(&s.lead, &s.lead_en);
+        if let Some(t) = task(&mut c, &path, t, year, &lead, sources) {
             tasks.push(t);
         }
     }
+    let commentary = match (&src.commentary_en, &src.commentary) {
+        (Some(e), _) if en => Some(e),
+        (_, vi) => vi.as_ref(),
+    };
     Some(Sector {
         id: src.id.clone(),
-        name: s.name.clone(),
-        lead: s.lead.clone(),
+        name: c.pick(&s.name, &s.name_en),
+        lead: c.pick(&s.lead, &s.lead_en),
         order: s.order,
         section: s.section.clone(),
-        commentary_md: src
-            .commentary
-            .as_ref()
-            .map(|t| t.text.clone())
-            .unwrap_or_default(),
+        commentary_md: commentary.map(|t| t.text.clone()).unwrap_or_default(),
         commentary_file: src.commentary.as_ref().map(|t| t.path.clone()),
         indicators,
         tasks,
@@ -623,8 +651,8 @@ fn indicator(
     Some(Indicator {
         at: c.loc(path),
         id: ind.id.clone(),
-        name: ind.name.clone(),
-        unit: ind.unit.clone(),
+        name: c.pick(&ind.name, &ind.name_en),
+        unit: c.pick(&ind.unit, &ind.unit_en),
         better: ind.better.unwrap_or(Direction::Higher),
         section: ind.section.clone(),
         headline: ind.headline,
@@ -634,7 +662,7 @@ fn indicator(
         series: ind.series.unwrap_or(SeriesKind::Ytd),
         actuals,
         status_override,
-        note: ind.note.clone(),
+        note: ind.note.as_ref().map(|n| c.pick(n, &ind.note_en)),
     })
 }
 
@@ -678,8 +706,11 @@ fn task(
     Some(Task {
         at: c.loc(path),
         id: t.id.clone(),
-        text: t.text.clone(),
-        agency: t.agency.clone().unwrap_or_else(|| lead.to_string()),
+        text: c.pick(&t.text, &t.text_en),
+        agency: match &t.agency {
+            Some(a) => c.pick(a, &t.agency_en),
+            None => lead.to_string(),
+        },
         section: t.section.clone(),
         due: due?,
         due_wording: t.due_wording.clone(),

@@ -226,6 +226,16 @@ fn english_locale_formats_numbers_and_labels() {
     assert!(sector.contains("1,400 người"), "English grouping");
     assert!(sector.contains("7–7.5%"), "English decimals and percent");
     assert!(sector.contains("At risk") && sector.contains("9 months 2024"));
+    assert!(
+        sector.contains("<h1>Economy</h1>") && sector.contains("GRDP growth"),
+        "English names"
+    );
+    assert!(sector.contains("Department of Planning and Investment"));
+    assert!(
+        sector.contains("<strong>leads</strong>"),
+        "English commentary"
+    );
+    assert!(!sector.contains("Tăng trưởng GRDP</h3>"));
     fs::remove_dir_all(&work).unwrap();
 }
 
@@ -835,7 +845,7 @@ fn check_warns_editorially_and_deny_warnings_fails() {
     );
     assert!(
         stderr.contains(
-            "content/tinh-2024/sectors/kinh-te.yaml:36:5: warning: `no-xau` has no actual yet"
+            "content/tinh-2024/sectors/kinh-te.yaml:39:5: warning: `no-xau` has no actual yet"
         ),
         "{stderr}"
     );
