@@ -13,6 +13,8 @@ use serde::{Deserialize, Deserializer};
 pub struct SiteFile {
     /// Site title; defaults to the plan's title when there is one plan.
     pub title: Option<String>,
+    /// English site title, used when `locale` is `en`.
+    pub title_en: Option<String>,
     /// Page language: `vi` (default) or `en`.
     pub locale: Option<String>,
     /// Public address of the site, e.g. `https://kehoach.tiengiang.gov.vn/`.
@@ -198,6 +200,8 @@ pub struct BaselineFile {
     pub source: Option<String>,
     /// A note on the figure.
     pub note: Option<String>,
+    /// English note.
+    pub note_en: Option<String>,
 }
 
 /// One reported value.
@@ -216,6 +220,8 @@ pub struct ActualFile {
     pub source: Option<String>,
     /// A note on the figure (estimate, conflicting sources…).
     pub note: Option<String>,
+    /// English note.
+    pub note_en: Option<String>,
     /// An estimate or preliminary figure.
     #[serde(default)]
     pub provisional: bool,

@@ -173,7 +173,11 @@ fn site_settings(
             "use letters a–z, digits and `-`",
         );
     }
-    (s.title.clone(), locale, s.base_url.clone(), theme)
+    let title = match &s.title_en {
+        Some(t) if locale == "en" => Some(t.clone()),
+        _ => s.title.clone(),
+    };
+    (title, locale, s.base_url.clone(), theme)
 }
 
 fn plan(src: &PlanSource, en: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
@@ -538,7 +542,7 @@ fn indicator(
             value,
             period: b.period.clone(),
             source: source(c, &format!("{bp}.source"), b.source.as_ref(), sources),
-            note: b.note.clone(),
+            note: b.note.as_ref().map(|n| c.pick(n, &b.note_en)),
         })
     });
     if matches!(target, Some(Target::Increase(_))) && ind.baseline.is_none() {
@@ -616,7 +620,7 @@ fn indicator(
                 value,
                 as_of,
                 source: src,
-                note: a.note.clone(),
+                note: a.note.as_ref().map(|n| c.pick(n, &a.note_en)),
                 provisional: a.provisional,
             });
         }
