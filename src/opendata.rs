@@ -263,6 +263,10 @@ fn num(v: Option<f64>) -> String {
 }
 
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+    debug_assert!(
+        rows.iter().all(|r| r.len() == header.len()),
+        "every row has every column"
+    );
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let _ = w.write_record(header);
     for row in rows {
@@ -341,7 +345,7 @@ fn indicators_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
 }
 
 /// Column names of `actuals.csv`.
-pub const ACTUAL_COLUMNS: [&str; 11] = [
+pub const ACTUAL_COLUMNS: [&str; 12] = [
     "plan_id",
     "sector_id",
     "indicator_id",
@@ -353,6 +357,7 @@ pub const ACTUAL_COLUMNS: [&str; 11] = [
     "provisional",
     "source",
     "source_url",
+    "note",
 ];
 
 fn actuals_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
@@ -382,6 +387,7 @@ fn actuals_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
                         .and_then(|s| s.url)
                         .map(safe_cell)
                         .unwrap_or_default(),
+                    safe_cell(a.note.unwrap_or_default()),
                 ]);
             }
         }

@@ -101,6 +101,8 @@ pub struct IndicatorView {
     pub baseline: Option<String>,
     /// Baseline source.
     pub baseline_source: Option<SourceView>,
+    /// Note on the baseline figure.
+    pub baseline_note: Option<String>,
     /// The actual the status rests on.
     pub latest: Option<ActualView>,
     /// Every actual, oldest first.
@@ -564,6 +566,7 @@ fn indicator_view(
             .as_ref()
             .map(|b| format!("{} ({})", lang.quantity(b.value, &i.unit), b.period)),
         baseline_source: i.baseline.as_ref().and_then(|b| source_view(&b.source)),
+        baseline_note: i.baseline.as_ref().and_then(|b| b.note.clone()),
         latest: a
             .latest
             .map(|idx| actual_view(&i.actuals[idx], &i.unit, lang)),
