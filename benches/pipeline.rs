@@ -17,7 +17,9 @@ fn yaml(c: &mut Criterion) {
     let mut g = c.benchmark_group("yaml");
     g.throughput(Throughput::Bytes(SECTOR.len() as u64));
     g.bench_function("parse sector file with locations", |b| {
-        b.iter(|| tiendo::yaml::parse::<SectorFile>(Path::new("s.yaml"), black_box(SECTOR)).unwrap())
+        b.iter(|| {
+            tiendo::yaml::parse::<SectorFile>(Path::new("s.yaml"), black_box(SECTOR)).unwrap()
+        })
     });
     g.finish();
 }
@@ -34,7 +36,10 @@ fn bullet() -> Bullet<'static> {
         provisional: false,
         baseline: Some((5.72, "2023: 5,72 %".into())),
         expected: None,
-        bound_labels: bounds(&target, Some(5.72)).iter().map(|v| format!("{v} %")).collect(),
+        bound_labels: bounds(&target, Some(5.72))
+            .iter()
+            .map(|v| format!("{v} %"))
+            .collect(),
         status: ("achieved", "Đạt"),
     }
 }
@@ -50,7 +55,13 @@ fn charts(c: &mut Criterion) {
         id: "s-grdp",
         title: "Tốc độ tăng trưởng GRDP qua các kỳ",
         desc: "6 tháng 5,56 %, 9 tháng 6,18 %, năm 7,02 %",
-        points: (1..=12).map(|m| Point { month: m, value: 4.0 + f64::from(m) * 0.25, provisional: m < 12 }).collect(),
+        points: (1..=12)
+            .map(|m| Point {
+                month: m,
+                value: 4.0 + f64::from(m) * 0.25,
+                provisional: m < 12,
+            })
+            .collect(),
         target: Target::Range { min: 7.0, max: 7.5 },
         cumulative: false,
         baseline: Some(5.72),
@@ -59,15 +70,22 @@ fn charts(c: &mut Criterion) {
         months: &months,
         legend: ["Số liệu", "Mục tiêu", "Năm gốc 2023"],
     };
-    g.bench_function("series chart, 12 points", |bench| bench.iter(|| series::draw(black_box(&s))));
+    g.bench_function("series chart, 12 points", |bench| {
+        bench.iter(|| series::draw(black_box(&s)))
+    });
     g.finish();
 }
 
 fn site(c: &mut Criterion) {
-    let opts = tiendo::Options::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"), "/tmp/unused");
+    let opts = tiendo::Options::new(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/content"),
+        "/tmp/unused",
+    );
     let mut g = c.benchmark_group("site");
     g.sample_size(20);
-    g.bench_function("render the bundled plan in memory", |b| b.iter(|| tiendo::render_site(black_box(&opts)).unwrap()));
+    g.bench_function("render the bundled plan in memory", |b| {
+        b.iter(|| tiendo::render_site(black_box(&opts)).unwrap())
+    });
     g.finish();
 }
 

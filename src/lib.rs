@@ -125,8 +125,8 @@ fn prepare(
 pub fn check(opts: &Options) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if let Some((site, theme)) = prepare(opts, &mut Timings::start(), &mut diags) {
-        // Rendering too, so template errors surface in `check`.
-        render::render(&site, &theme, &mut diags);
+        // Rendering too (into nothing), so template errors surface in `check`.
+        render::render(&site, &theme, &write::Discard, &mut diags);
         for plan in &site.plans {
             diags.extend(lint::lint(plan));
         }
@@ -154,10 +154,10 @@ fn attach_sources(diags: &mut [Diagnostic]) {
     }
 }
 
-/// A site rendered in memory, ready to write or serve.
+/// What a render produced, and what it found on the way.
 #[derive(Debug)]
 pub struct Site {
-    /// The rendered files.
+    /// Pages and charts made.
     pub rendered: render::Rendered,
     /// Plans in it.
     pub plans: usize,
@@ -192,16 +192,17 @@ impl Timings {
     }
 }
 
-/// Loads, validates and renders everything in memory. Every problem is returned on failure.
-pub fn render_site(opts: &Options) -> Result<Site, Vec<Diagnostic>> {
+/// Loads, validates and renders everything into `sink`. Every problem is returned on failure;
+/// the sink may then hold part of the site and must be discarded.
+pub fn render_into(opts: &Options, sink: &dyn write::Sink) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut timings = Timings::start();
     let Some((site, theme)) = prepare(opts, &mut timings, &mut diags) else {
         diagnostic::sort(&mut diags);
         return Err(diags);
     };
-    let rendered = render::render(&site, &theme, &mut diags);
-    timings.lap("status, charts and pages");
+    let rendered = render::render(&site, &theme, sink, &mut diags);
+    timings.lap("status, charts, pages and writing");
     diagnostic::sort(&mut diags);
     if has_errors(&diags) || (opts.deny_warnings && !diags.is_empty()) {
         return Err(diags);
@@ -214,6 +215,13 @@ pub fn render_site(opts: &Options) -> Result<Site, Vec<Diagnostic>> {
     })
 }
 
+/// Renders the whole site in memory (for `serve`): the site and its files, sorted by path.
+pub fn render_site(opts: &Options) -> Result<(Site, Vec<render::Page>), Vec<Diagnostic>> {
+    let memory = write::Memory::default();
+    let site = render_into(opts, &memory)?;
+    Ok((site, memory.into_pages()))
+}
+
 /// Builds the site into `opts.output`. On any error nothing is written and every problem is
 /// returned.
 pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
@@ -224,30 +232,27 @@ pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
                 .with_hint("choose a dedicated folder such as `output`"),
         ]);
     }
-    let mut site = render_site(opts)?;
-    let written = match write::write_site(&opts.output, &site.rendered.pages) {
-        Ok(stats) => stats,
-        Err(e) => {
-            let msg = format!("cannot write the site: {e}");
-            let mut diags = site.warnings;
-            diags.push(Diagnostic::error(&opts.output, 0, 0, msg));
-            return Err(diags);
-        }
+    let fail = |diags: Vec<Diagnostic>, e: std::io::Error| {
+        let mut diags = diags;
+        let msg = format!("cannot write the site: {e}");
+        diags.push(Diagnostic::error(&opts.output, 0, 0, msg));
+        diags
     };
+    let staging = write::Staging::begin(&opts.output).map_err(|e| fail(Vec::new(), e))?;
+    // On error the staging folder is dropped, and with it everything written so far.
+    let mut site = render_into(opts, &staging)?;
+    let written = staging
+        .commit()
+        .map_err(|e| fail(site.warnings.clone(), e))?;
     Ok(Summary {
-        pages: site
-            .rendered
-            .pages
-            .iter()
-            .filter(|p| p.path.ends_with(".html"))
-            .count(),
+        pages: site.rendered.pages,
         charts: site.rendered.charts,
         plans: site.plans,
         written,
         elapsed: started.elapsed(),
         warnings: site.warnings,
         timings: {
-            site.timings.lap("write");
+            site.timings.lap("swap in");
             site.timings
         },
     })

@@ -5,7 +5,7 @@
 use chrono::{Days, NaiveDate};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Plan, Target};
+use crate::model::{Plan, Target, Value};
 use crate::status::{self, Status};
 
 /// Every editorial warning for a plan, in file order.
@@ -26,7 +26,9 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
             match latest {
                 Some(a) => {
                     let age = (as_of - a.as_of).num_days();
-                    if age > i64::from(plan.stale_after_days) && !a.period.ends_year() {
+                    // A reached milestone is settled: no newer figure can come.
+                    let settled = a.period.ends_year() || a.value == Value::Reached(true);
+                    if age > i64::from(plan.stale_after_days) && !settled {
                         out.push(
                             Diagnostic::warning_at(
                                 &a.at,

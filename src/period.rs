@@ -28,7 +28,7 @@ pub struct Period {
 
 /// The accepted spellings, for error hints.
 pub const FORMATS: &str =
-    "2024, 2024-Q1…2024-Q4, 2024-H1/2024-H2, 2024-3M…2024-11M (first N months), 2024-01…2024-12";
+    "2024, 2024-Q1…2024-Q4, 2024-H1/2024-H2, 2024-1M…2024-11M (first N months), 2024-01…2024-12";
 
 impl Period {
     /// Parses `2024`, `2024-Q3`, `2024-H1`, `2024-9M` or `2024-06`.

@@ -6,6 +6,9 @@
 
 use std::path::PathBuf;
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
@@ -16,6 +19,7 @@ use crate::model::Site;
 use crate::status::Status;
 use crate::theme::{Theme, template_error};
 use crate::view::{self, PlanView, StatusView};
+use crate::write::Sink;
 
 /// A rendered file, with its path relative to the output folder (always `/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,11 +30,11 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
-/// Everything rendered, with counts for the summary line.
-#[derive(Debug, Default)]
+/// What rendering produced, for the summary line.
+#[derive(Debug, Default, Clone, Copy)]
 pub struct Rendered {
-    /// Files to write, sorted by path.
-    pub pages: Vec<Page>,
+    /// HTML pages.
+    pub pages: usize,
     /// Charts drawn.
     pub charts: usize,
 }
@@ -57,8 +61,45 @@ struct Job {
     extra: Vec<(&'static str, Value)>,
 }
 
-/// Renders the site; template errors become diagnostics.
-pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Rendered {
+/// Collects what parallel renderers report.
+#[derive(Default)]
+struct Outcome {
+    diags: Mutex<Vec<Diagnostic>>,
+    paths: Mutex<Vec<String>>,
+    charts: AtomicUsize,
+}
+
+impl Outcome {
+    fn put(&self, sink: &dyn Sink, page: Page) {
+        let path = page.path.clone();
+        match sink.put(page) {
+            Ok(()) => self
+                .paths
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(path),
+            Err(e) => self.error(Diagnostic::error(
+                &PathBuf::from(&path),
+                0,
+                0,
+                format!("cannot write this file: {e}"),
+            )),
+        }
+    }
+
+    fn error(&self, d: Diagnostic) {
+        self.diags.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    }
+}
+
+/// Renders the site into `sink`, plan by plan in parallel, so only the plans being rendered are
+/// in memory. Template and write errors become diagnostics.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
     let Some(lang) = theme.langs.get(&site.locale) else {
         diags.push(Diagnostic::error(
             &PathBuf::from("site.yaml"),
@@ -68,19 +109,6 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
         ));
         return Rendered::default();
     };
-    let several = site.plans.len() > 1;
-    let views: Vec<PlanView> = site
-        .plans
-        .par_iter()
-        .map(|p| view::plan_view(p, lang))
-        .collect();
-    let mut out = Rendered {
-        charts: views.iter().map(PlanView::chart_count).sum(),
-        ..Rendered::default()
-    };
-    let statuses: Vec<StatusView> = Status::ALL.iter().map(|s| status_view(*s, lang)).collect();
-    let statuses = Value::from_serializable(&statuses);
-    let columns = Value::from_serializable(&crate::opendata::column_docs(lang));
     let plan_links: Vec<PlanLink> = site
         .plans
         .iter()
@@ -89,94 +117,6 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
             title: p.short_title.clone(),
         })
         .collect();
-
-    let mut jobs = Vec::new();
-    if several {
-        jobs.push(Job {
-            path: "index.html".into(),
-            template: "plans.html",
-            root: String::new(),
-            plan_root: "",
-            plan: None,
-            title: site.title.clone(),
-            current: "plans".into(),
-            extra: vec![("plans", Value::from_serializable(&views))],
-        });
-    }
-    jobs.push(Job {
-        path: "404.html".into(),
-        template: "404.html",
-        root: String::new(),
-        plan_root: "",
-        plan: None,
-        title: lang.t("not_found").to_string(),
-        current: String::new(),
-        extra: Vec::new(),
-    });
-    for (plan, pv) in site.plans.iter().zip(&views) {
-        let (dir, root) = if several {
-            (format!("{}/", plan.id), "../")
-        } else {
-            (String::new(), "")
-        };
-        let base = site
-            .base_url
-            .as_deref()
-            .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
-        let plan_value = Value::from_serializable(pv);
-        let shared = [
-            ("statuses", statuses.clone()),
-            ("base", Value::from_serializable(&base)),
-            ("columns", columns.clone()),
-        ];
-        let top_level = [
-            ("index.html", "overview.html", pv.title.as_str(), "overview"),
-            (
-                "methodology.html",
-                "methodology.html",
-                lang.t("methodology"),
-                "methodology",
-            ),
-            ("report.html", "report.html", pv.title.as_str(), "report"),
-            ("digest.html", "digest.html", pv.title.as_str(), "digest"),
-            ("updates.html", "updates.html", lang.t("updates"), "updates"),
-            ("data.html", "data.html", lang.t("open_data"), "data"),
-            (
-                "indicators.html",
-                "indicators.html",
-                lang.t("find_indicators"),
-                "indicators",
-            ),
-            ("feed.xml", "feed.xml", lang.t("updates"), "feed"),
-        ];
-        for (file, template, title, current) in top_level {
-            jobs.push(Job {
-                path: format!("{dir}{file}"),
-                template,
-                root: root.to_string(),
-                plan_root: "",
-                plan: Some(plan_value.clone()),
-                title: title.to_string(),
-                current: current.to_string(),
-                extra: shared.to_vec(),
-            });
-        }
-        for sv in &pv.sectors {
-            jobs.push(Job {
-                path: format!("{dir}{}", sv.href),
-                template: "sector.html",
-                root: format!("{root}../"),
-                plan_root: "../",
-                plan: Some(plan_value.clone()),
-                title: sv.name.clone(),
-                current: sv.id.clone(),
-                extra: vec![("sector", Value::from_serializable(sv))],
-            });
-        }
-        out.pages
-            .extend(crate::opendata::files(plan, &view::rules(plan), lang, &dir));
-    }
-
     let r = Renderer {
         site,
         theme,
@@ -185,26 +125,188 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Render
         css: Value::from_serializable(&theme.css),
         plans: Value::from_serializable(&plan_links),
     };
-    let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|job| r.page(job)).collect();
-    for result in results {
-        match result {
-            Ok(page) => out.pages.push(page),
-            Err(d) => diags.push(d),
+    let several = site.plans.len() > 1;
+    let outcome = Outcome::default();
+    let statuses: Vec<StatusView> = Status::ALL.iter().map(|s| status_view(*s, lang)).collect();
+    let statuses = Value::from_serializable(&statuses);
+    let columns = Value::from_serializable(&crate::opendata::column_docs(lang));
+
+    let summaries: Vec<PlanSummary> = site
+        .plans
+        .par_iter()
+        .map(|plan| {
+            let pv = view::plan_view(plan, lang);
+            outcome
+                .charts
+                .fetch_add(pv.chart_count(), Ordering::Relaxed);
+            let (dir, root) = if several {
+                (format!("{}/", plan.id), "../")
+            } else {
+                (String::new(), "")
+            };
+            let base = site
+                .base_url
+                .as_deref()
+                .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
+            let jobs = plan_jobs(
+                &pv,
+                lang,
+                &dir,
+                root,
+                &[
+                    statuses.clone(),
+                    Value::from_serializable(&base),
+                    columns.clone(),
+                ],
+            );
+            jobs.par_iter().for_each(|job| match r.page(job) {
+                Ok(page) => outcome.put(sink, page),
+                Err(d) => outcome.error(d),
+            });
+            for page in crate::opendata::files(plan, &view::rules(plan), lang, &dir) {
+                outcome.put(sink, page);
+            }
+            PlanSummary::of(&pv)
+        })
+        .collect();
+
+    let mut site_jobs = vec![Job {
+        path: "404.html".into(),
+        template: "404.html",
+        root: String::new(),
+        plan_root: "",
+        plan: None,
+        title: lang.t("not_found").to_string(),
+        current: String::new(),
+        extra: Vec::new(),
+    }];
+    if several {
+        site_jobs.push(Job {
+            path: "index.html".into(),
+            template: "plans.html",
+            root: String::new(),
+            plan_root: "",
+            plan: None,
+            title: site.title.clone(),
+            current: "plans".into(),
+            extra: vec![("plans", Value::from_serializable(&summaries))],
+        });
+    }
+    for job in &site_jobs {
+        match r.page(job) {
+            Ok(page) => outcome.put(sink, page),
+            Err(d) => outcome.error(d),
         }
     }
+    let mut paths = outcome
+        .paths
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(base) = &site.base_url {
-        out.pages.extend(sitemap(base, &out.pages));
+        for page in sitemap(base, &paths) {
+            paths.push(page.path.clone());
+            let _ = sink.put(page);
+        }
     }
-    out.pages.sort_by(|a, b| a.path.cmp(&b.path));
-    out
+    let mut errors = outcome
+        .diags
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    errors.sort_by(|a, b| a.file.cmp(&b.file));
+    errors.dedup();
+    diags.extend(errors);
+    Rendered {
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        charts: outcome.charts.into_inner(),
+    }
+}
+
+/// What the index of several plans shows of each.
+#[derive(Debug, Serialize)]
+struct PlanSummary {
+    id: String,
+    title: String,
+    issuer: String,
+    document: String,
+    date: String,
+    as_of: String,
+    counts: Vec<view::CountView>,
+}
+
+impl PlanSummary {
+    fn of(pv: &PlanView) -> Self {
+        PlanSummary {
+            id: pv.id.clone(),
+            title: pv.title.clone(),
+            issuer: pv.issuer.clone(),
+            document: pv.document.clone(),
+            date: pv.date.clone(),
+            as_of: pv.as_of.clone(),
+            counts: pv.counts.clone(),
+        }
+    }
+}
+
+/// The pages of one plan. `shared` holds the statuses, base URL and data columns.
+fn plan_jobs(pv: &PlanView, lang: &Lang, dir: &str, root: &str, shared: &[Value; 3]) -> Vec<Job> {
+    let plan_value = Value::from_serializable(pv);
+    let extra = vec![
+        ("statuses", shared[0].clone()),
+        ("base", shared[1].clone()),
+        ("columns", shared[2].clone()),
+    ];
+    let top_level = [
+        ("index.html", "overview.html", pv.title.as_str(), "overview"),
+        (
+            "methodology.html",
+            "methodology.html",
+            lang.t("methodology"),
+            "methodology",
+        ),
+        ("report.html", "report.html", pv.title.as_str(), "report"),
+        ("digest.html", "digest.html", pv.title.as_str(), "digest"),
+        ("updates.html", "updates.html", lang.t("updates"), "updates"),
+        ("data.html", "data.html", lang.t("open_data"), "data"),
+        (
+            "indicators.html",
+            "indicators.html",
+            lang.t("find_indicators"),
+            "indicators",
+        ),
+        ("feed.xml", "feed.xml", lang.t("updates"), "feed"),
+    ];
+    let mut jobs: Vec<Job> = top_level
+        .into_iter()
+        .map(|(file, template, title, current)| Job {
+            path: format!("{dir}{file}"),
+            template,
+            root: root.to_string(),
+            plan_root: "",
+            plan: Some(plan_value.clone()),
+            title: title.to_string(),
+            current: current.to_string(),
+            extra: extra.clone(),
+        })
+        .collect();
+    jobs.extend(pv.sectors.iter().map(|sv| Job {
+        path: format!("{dir}{}", sv.href),
+        template: "sector.html",
+        root: format!("{root}../"),
+        plan_root: "../",
+        plan: Some(plan_value.clone()),
+        title: sv.name.clone(),
+        current: sv.id.clone(),
+        extra: vec![("sector", Value::from_serializable(sv))],
+    }));
+    jobs
 }
 
 /// `sitemap.xml` listing every page readers should find, and `robots.txt` pointing to it.
-fn sitemap(base: &str, pages: &[Page]) -> Vec<Page> {
+fn sitemap(base: &str, paths: &[String]) -> Vec<Page> {
     let base = base.trim_end_matches('/');
-    let mut urls: Vec<String> = pages
+    let mut urls: Vec<String> = paths
         .iter()
-        .map(|p| p.path.as_str())
+        .map(|p| p.as_str())
         .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.ends_with("digest.html"))
         .map(|p| format!("{base}/{}", p.strip_suffix("index.html").unwrap_or(p)))
         .collect();

@@ -120,16 +120,11 @@ fn rebuild(opts: &Options, shared: &Shared) {
     let result = crate::render_site(opts);
     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     match result {
-        Ok(site) => {
+        Ok((site, pages)) => {
             for w in &site.warnings {
                 eprint!("{w}");
             }
-            state.files = site
-                .rendered
-                .pages
-                .into_iter()
-                .map(|p| (p.path, p.bytes))
-                .collect();
+            state.files = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
             state.errors = None;
             println!(
                 "rebuilt {} files in {} ms",

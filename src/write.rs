@@ -2,9 +2,12 @@
 //! which replaces `output/` only once every file is written. A failed or killed build leaves the
 //! previous output as it was.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::render::Page;
 
@@ -54,32 +57,155 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
-/// Writes `pages` as the new content of `output`, swapping it in atomically. Files whose bytes
-/// are unchanged are hard-linked from the previous output, so they keep their modification time
-/// and `rsync` or an object-store sync uploads only what changed.
-pub fn write_site(output: &Path, pages: &[Page]) -> io::Result<WriteStats> {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.new-{pid}"));
-    let retired = parent.join(format!(".{name}.old-{pid}"));
-    recover(output, &parent, &name);
-    let result = fill(&staging, output, pages).and_then(|mut stats| {
-        stats.removed = count_removed(output, pages);
-        swap(output, &staging, &retired)?;
-        Ok(stats)
-    });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+/// Where rendered files go. Rendering streams every file into a sink as soon as it is made, so
+/// a large site never sits in memory whole.
+pub trait Sink: Sync {
+    /// Takes one finished file.
+    fn put(&self, page: Page) -> io::Result<()>;
+}
+
+/// Throws the files away (for `check`, which renders only to find template errors).
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _page: Page) -> io::Result<()> {
+        Ok(())
     }
-    result
+}
+
+/// Keeps the files in memory (for `serve` and tests).
+#[derive(Debug, Default)]
+pub struct Memory {
+    pages: Mutex<Vec<Page>>,
+}
+
+impl Memory {
+    /// The files received, sorted by path.
+    pub fn into_pages(self) -> Vec<Page> {
+        let mut pages = self.pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        pages
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, page: Page) -> io::Result<()> {
+        self.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(page);
+        Ok(())
+    }
+}
+
+/// Writes into a fresh folder beside `output/`, which replaces `output/` only on [`commit`].
+/// Files whose bytes are unchanged are hard-linked from the previous output, so they keep
+/// their modification time and `rsync` or an object-store sync uploads only what changed.
+/// Dropping an uncommitted staging folder deletes it: the previous output stays as it was.
+///
+/// [`commit`]: Staging::commit
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    paths: Mutex<BTreeSet<String>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    delay: Option<std::time::Duration>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares to replace `output`, cleaning up after any killed build first.
+    pub fn begin(output: &Path) -> io::Result<Staging> {
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        recover(output, &parent, &name);
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.new-{pid}"));
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            retired: parent.join(format!(".{name}.old-{pid}")),
+            dir,
+            paths: Mutex::new(BTreeSet::new()),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            delay: test_delay(),
+            committed: false,
+        })
+    }
+
+    /// Swaps the staged site in for the previous output.
+    pub fn commit(mut self) -> io::Result<WriteStats> {
+        let paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
+        let stats = WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed: count_removed(&self.output, &paths),
+        };
+        swap(&self.output, &self.dir, &self.retired)?;
+        self.committed = true;
+        Ok(stats)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, page: Page) -> io::Result<()> {
+        let rel = Path::new(&page.path);
+        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        if !safe {
+            return Err(io::Error::other(format!(
+                "refusing to write outside the output folder: {}",
+                page.path
+            )));
+        }
+        let target = self.dir.join(rel);
+        if let Some(p) = target.parent() {
+            fs::create_dir_all(p)?;
+        }
+        let old = self.output.join(rel);
+        if same_bytes(&old, &page.bytes) && fs::hard_link(&old, &target).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        } else {
+            fs::write(&target, &page.bytes)?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(page.path);
+        if let Some(d) = self.delay {
+            std::thread::sleep(d);
+        }
+        Ok(())
+    }
+}
+
+/// Writes `pages` as the new content of `output`, swapping it in atomically.
+pub fn write_site(output: &Path, pages: &[Page]) -> io::Result<WriteStats> {
+    let staging = Staging::begin(output)?;
+    for page in pages {
+        staging.put(page.clone())?;
+    }
+    staging.commit()
 }
 
 /// Cleans up after builds that were killed: a killed build leaves its staging folder behind,
@@ -110,37 +236,6 @@ fn recover(output: &Path, parent: &Path, name: &str) {
     }
 }
 
-fn fill(dir: &Path, previous: &Path, pages: &[Page]) -> io::Result<WriteStats> {
-    fs::create_dir_all(dir)?;
-    let delay = test_delay();
-    let mut stats = WriteStats::default();
-    for page in pages {
-        let rel = Path::new(&page.path);
-        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(io::Error::other(format!(
-                "refusing to write outside the output folder: {}",
-                page.path
-            )));
-        }
-        let target = dir.join(rel);
-        if let Some(p) = target.parent() {
-            fs::create_dir_all(p)?;
-        }
-        let old = previous.join(rel);
-        if same_bytes(&old, &page.bytes) && fs::hard_link(&old, &target).is_ok() {
-            stats.unchanged += 1;
-        } else {
-            fs::write(&target, &page.bytes)?;
-            stats.written += 1;
-        }
-        if let Some(d) = delay {
-            std::thread::sleep(d);
-        }
-    }
-    Ok(stats)
-}
-
 /// Only for tests that kill a build part-way: `TIENDO_TEST_WRITE_DELAY_MS` slows every write.
 fn test_delay() -> Option<std::time::Duration> {
     let ms: u64 = std::env::var("TIENDO_TEST_WRITE_DELAY_MS")
@@ -159,8 +254,7 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-fn count_removed(output: &Path, pages: &[Page]) -> usize {
-    let keep: std::collections::BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+fn count_removed(output: &Path, keep: &BTreeSet<String>) -> usize {
     walkdir::WalkDir::new(output)
         .into_iter()
         .filter_map(Result::ok)
