@@ -90,13 +90,15 @@ impl Lang {
 
     /// A date in the locale's pattern.
     pub fn date(&self, d: NaiveDate) -> String {
-        self.date
-            .replace("{dd}", &format!("{:02}", d.day()))
-            .replace("{d}", &d.day().to_string())
-            .replace("{mm}", &format!("{:02}", d.month()))
-            .replace("{month}", self.month(d.month()))
-            .replace("{m}", &d.month().to_string())
-            .replace("{yyyy}", &d.year().to_string())
+        fill_pattern(&self.date, |name| match name {
+            "dd" => Some(format!("{:02}", d.day())),
+            "d" => Some(d.day().to_string()),
+            "mm" => Some(format!("{:02}", d.month())),
+            "month" => Some(self.month(d.month()).to_string()),
+            "m" => Some(d.month().to_string()),
+            "yyyy" => Some(d.year().to_string()),
+            _ => None,
+        })
     }
 
     fn month(&self, m: u32) -> &str {
@@ -113,19 +115,19 @@ impl Lang {
             Span::Month(m) => ("month", m),
         };
         let pattern = self.periods.get(key).map_or("{y}", String::as_str);
-        pattern
-            .replace("{y}", &p.year.to_string())
-            .replace(
-                "{qr}",
+        fill_pattern(pattern, |name| match name {
+            "y" => Some(p.year.to_string()),
+            "qr" => Some(
                 ["I", "II", "III", "IV"]
                     .get(n.saturating_sub(1) as usize)
-                    .unwrap_or(&""),
-            )
-            .replace("{q}", &n.to_string())
-            .replace("{n}", &n.to_string())
-            .replace("{mm}", &format!("{n:02}"))
-            .replace("{month}", if key == "month" { self.month(n) } else { "" })
-            .replace("{m}", &n.to_string())
+                    .unwrap_or(&"")
+                    .to_string(),
+            ),
+            "q" | "n" | "m" => Some(n.to_string()),
+            "mm" => Some(format!("{n:02}")),
+            "month" => Some(if key == "month" { self.month(n) } else { "" }.to_string()),
+            _ => None,
+        })
     }
 
     /// A target in short form: `7–7,5 %`, `≥ 8 %`, `+10 xã`, `trước 30/06/2024`.
@@ -148,6 +150,31 @@ impl Lang {
     pub fn status<'a>(&'a self, key: &'a str) -> &'a str {
         self.status.get(key).map_or(key, String::as_str)
     }
+}
+
+/// Replaces each `{name}` in `pattern` with `value(name)` in one pass; unknown names stay.
+fn fill_pattern(pattern: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| Some((close, value(&after[..close])?)))
+        {
+            Some((close, v)) => {
+                out.push_str(&v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -88,6 +88,7 @@ pub(crate) fn project_dir(content: &Path) -> PathBuf {
 /// Loads and validates everything, returning the site and theme when there are no errors.
 fn prepare(
     opts: &Options,
+    locate: bool,
     timings: &mut Timings,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(model::Site, theme::Theme)> {
@@ -113,7 +114,7 @@ fn prepare(
         .map(|t| t.langs.keys().cloned().collect())
         .unwrap_or_default();
     timings.lap("theme");
-    let site = validate::validate(content, &locales, diags);
+    let site = validate::validate(content, &locales, locate, diags);
     timings.lap("validate");
     if has_errors(diags) {
         return None;
@@ -124,7 +125,7 @@ fn prepare(
 /// Validates the content and theme without writing anything; returns every problem.
 pub fn check(opts: &Options) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    if let Some((site, theme)) = prepare(opts, &mut Timings::start(), &mut diags) {
+    if let Some((site, theme)) = prepare(opts, true, &mut Timings::start(), &mut diags) {
         // Rendering too (into nothing), so template errors surface in `check`.
         render::render(&site, &theme, &write::Discard, &mut diags);
         for plan in &site.plans {
@@ -197,7 +198,7 @@ impl Timings {
 pub fn render_into(opts: &Options, sink: &dyn write::Sink) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut timings = Timings::start();
-    let Some((site, theme)) = prepare(opts, &mut timings, &mut diags) else {
+    let Some((site, theme)) = prepare(opts, false, &mut timings, &mut diags) else {
         diagnostic::sort(&mut diags);
         return Err(diags);
     };

@@ -3,8 +3,10 @@
 //! are collected, never thrown, so one run reports them all.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use unicode_normalization::UnicodeNormalization;
+use rayon::prelude::*;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
@@ -17,7 +19,7 @@ pub struct Text {
     /// Path as the user would type it.
     pub path: PathBuf,
     /// UTF-8 text in NFC, without a byte-order mark.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// Everything read from a content folder.
@@ -147,20 +149,27 @@ pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content
         .filter_map(|e| e.path().parent().map(Path::to_path_buf))
         .collect();
     plan_dirs.sort();
-    for dir in &plan_dirs {
-        if dir == root {
-            diags.push(
-                Diagnostic::error(&dir.join("plan.yaml"), 0, 0, "plan.yaml must be in a plan folder")
-                    .with_hint(format!(
-                        "move plan.yaml, sectors/ and overview.md into a folder named after the plan, e.g. {}",
-                        root.join("tinh-2024").display()
-                    )),
-            );
-            continue;
-        }
-        if let Some(plan) = load_plan(dir, &reader, diags) {
-            content.plans.push(plan);
-        }
+    if plan_dirs.iter().any(|d| d == root) {
+        diags.push(
+            Diagnostic::error(&root.join("plan.yaml"), 0, 0, "plan.yaml must be in a plan folder")
+                .with_hint(format!(
+                    "move plan.yaml, sectors/ and overview.md into a folder named after the plan, e.g. {}",
+                    root.join("tinh-2024").display()
+                )),
+        );
+    }
+    // Plans and their sector files are read and parsed in parallel; problems are merged in order.
+    let loaded: Vec<(Option<PlanSource>, Vec<Diagnostic>)> = plan_dirs
+        .par_iter()
+        .filter(|dir| *dir != root)
+        .map(|dir| {
+            let mut found = Vec::new();
+            (load_plan(dir, &reader, &mut found), found)
+        })
+        .collect();
+    for (plan, found) in loaded {
+        diags.extend(found);
+        content.plans.extend(plan);
     }
     warn_stray_yaml(root, &plan_dirs, diags);
     if plan_dirs.is_empty() {
@@ -199,10 +208,16 @@ fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
         .collect();
     paths.sort();
-    for p in paths {
-        if let Some(s) = load_sector(&p, reader, diags) {
-            sectors.push(s);
-        }
+    let loaded: Vec<(Option<SectorSource>, Vec<Diagnostic>)> = paths
+        .par_iter()
+        .map(|p| {
+            let mut found = Vec::new();
+            (load_sector(p, reader, &mut found), found)
+        })
+        .collect();
+    for (sector, found) in loaded {
+        diags.extend(found);
+        sectors.extend(sector);
     }
     Some(PlanSource {
         id,
@@ -217,7 +232,7 @@ fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option
 fn load_sector(path: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option<SectorSource> {
     let id = path.file_stem()?.to_string_lossy().into_owned();
     let file = reader.read(path, diags)?;
-    let doc = match yaml::parse::<SectorFile>(path, &file.text) {
+    let doc = match yaml::parse_structs::<SectorFile>(path, &file.text) {
         Ok(doc) => doc,
         Err(d) => {
             diags.push(d);
@@ -332,7 +347,7 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
     match decode(&bytes) {
         Ok(text) => Some(Text {
             path: path.to_path_buf(),
-            text,
+            text: Arc::from(text),
         }),
         Err((line, col)) => {
             diags.push(
@@ -349,6 +364,10 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
 pub fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
+        // Most files are already NFC; the quick check avoids rebuilding them.
+        Ok(s) if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes => {
+            Ok(s.to_string())
+        }
         Ok(s) => Ok(s.nfc().collect()),
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];

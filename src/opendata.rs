@@ -244,7 +244,7 @@ pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str) -> Vec<Page> {
 }
 
 fn json_page(path: String, value: &impl Serialize) -> Page {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
     bytes.push(b'\n');
     Page { path, bytes }
 }

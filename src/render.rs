@@ -288,7 +288,7 @@ fn plan_jobs(pv: &PlanView, lang: &Lang, dir: &str, root: &str, shared: &[Value;
             extra: extra.clone(),
         })
         .collect();
-    jobs.extend(pv.sectors.iter().map(|sv| Job {
+    jobs.extend(pv.sectors.iter().enumerate().map(|(i, sv)| Job {
         path: format!("{dir}{}", sv.href),
         template: "sector.html",
         root: format!("{root}../"),
@@ -296,7 +296,14 @@ fn plan_jobs(pv: &PlanView, lang: &Lang, dir: &str, root: &str, shared: &[Value;
         plan: Some(plan_value.clone()),
         title: sv.name.clone(),
         current: sv.id.clone(),
-        extra: vec![("sector", Value::from_serializable(sv))],
+        // The sector is already inside the plan's value: share it instead of converting again.
+        extra: vec![(
+            "sector",
+            plan_value
+                .get_from_path(&format!("sectors.{i}"))
+                .cloned()
+                .unwrap_or_else(|| Value::from_serializable(sv)),
+        )],
     }));
     jobs
 }

@@ -101,7 +101,7 @@ pub fn load(themes_dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Optio
                     rel,
                     File {
                         origin: t.path,
-                        text: t.text,
+                        text: t.text.to_string(),
                     },
                 );
             }

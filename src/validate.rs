@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Loc, closest};
 use crate::input::{self, ActualValue, Direction, SeriesKind};
@@ -19,6 +20,8 @@ struct Checker<'a> {
     diags: &'a mut Vec<Diagnostic>,
     /// The site is in English: prefer the `*_en` variants of texts.
     en: bool,
+    /// Record where indicators, actuals and tasks are (for `check`'s warnings); a build skips it.
+    locate: bool,
 }
 
 impl Checker<'_> {
@@ -37,6 +40,9 @@ impl Checker<'_> {
     }
 
     fn loc(&self, path: &str) -> Loc {
+        if !self.locate {
+            return Loc::default();
+        }
         let (line, column) = self.spans.get(path);
         Loc {
             file: self.file.path.clone(),
@@ -104,7 +110,13 @@ pub fn is_safe_id(id: &str) -> bool {
 }
 
 /// Builds the site model, adding every problem to `diags`. `locales` are those the theme offers.
-pub fn validate(content: Content, locales: &[String], diags: &mut Vec<Diagnostic>) -> Option<Site> {
+/// With `locate`, indicators, actuals and tasks remember where they are written (for `check`).
+pub fn validate(
+    content: Content,
+    locales: &[String],
+    locate: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Site> {
     let (title, locale, base_url, theme) = match &content.site {
         Some((file, doc)) => site_settings(file, doc, locales, diags),
         None => (None, "vi".to_string(), None, "default".to_string()),
@@ -112,7 +124,7 @@ pub fn validate(content: Content, locales: &[String], diags: &mut Vec<Diagnostic
     let en = locale == "en";
     let mut plans = Vec::new();
     for source in &content.plans {
-        if let Some(plan) = plan(source, en, diags) {
+        if let Some(plan) = plan(source, en, locate, diags) {
             plans.push(plan);
         }
     }
@@ -143,6 +155,7 @@ fn site_settings(
         spans: &doc.spans,
         diags,
         en: false,
+        locate: false,
     };
     let s = &doc.value;
     let locale = s.locale.clone().unwrap_or_else(|| "vi".into());
@@ -180,7 +193,7 @@ fn site_settings(
     (title, locale, s.base_url.clone(), theme)
 }
 
-fn plan(src: &PlanSource, en: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
+fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
     let errors_before = diags
         .iter()
         .filter(|d| d.severity == crate::diagnostic::Severity::Error)
@@ -191,6 +204,7 @@ fn plan(src: &PlanSource, en: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan>
         spans: &src.doc.spans,
         diags,
         en,
+        locate,
     };
     if !is_safe_id(&src.id) {
         c.error(
@@ -235,7 +249,7 @@ fn plan(src: &PlanSource, en: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan>
     let mut ids = IdRegistry::default();
     let mut sectors = Vec::new();
     for s in &src.sectors {
-        if let Some(sector) = sector(s, p.year, &sources, &mut ids, en, diags) {
+        if let Some(sector) = sector(s, p.year, &sources, &mut ids, (en, locate), diags) {
             sectors.push(sector);
         }
     }
@@ -267,8 +281,8 @@ fn plan(src: &PlanSource, en: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan>
         stale_after_days: p.stale_after_days.unwrap_or(180),
         report_lag_days: p.report_lag_days.unwrap_or(45),
         overview_md: match (&src.overview_en, &src.overview) {
-            (Some(e), _) if en => Some(e.text.clone()),
-            (_, o) => o.as_ref().map(|t| t.text.clone()),
+            (Some(e), _) if en => Some(e.text.to_string()),
+            (_, o) => o.as_ref().map(|t| t.text.to_string()),
         },
         sectors,
     })
@@ -294,21 +308,28 @@ fn latest_date(sectors: &[Sector]) -> Option<NaiveDate> {
 /// Ids already used in a plan, with where they were first defined.
 #[derive(Default)]
 struct IdRegistry {
-    seen: BTreeMap<String, String>,
+    /// `kind:id` → the file and YAML path where it was first given.
+    seen: BTreeMap<String, (PathBuf, String)>,
 }
 
 impl IdRegistry {
     fn claim(&mut self, c: &mut Checker<'_>, path: &str, kind: &str, id: &str) {
-        let (line, _) = c.spans.get(path);
-        let here = format!("{}:{line}", c.file.path.display());
-        if let Some(first) = self.seen.get(&format!("{kind}:{id}")) {
+        let key = format!("{kind}:{id}");
+        if let Some((file, first_path)) = self.seen.get(&key) {
+            // Locations are looked up only now: valid content never pays for them.
+            let first = if *file == c.file.path {
+                format!("{}:{}", file.display(), c.spans.get(first_path).0)
+            } else {
+                file.display().to_string()
+            };
             c.error(
                 path,
                 format!("duplicate {kind} id `{id}`"),
                 format!("it is already used at {first}; ids must be unique within a plan"),
             );
         } else {
-            self.seen.insert(format!("{kind}:{id}"), here);
+            self.seen
+                .insert(key, (c.file.path.clone(), path.to_string()));
         }
     }
 }
@@ -318,7 +339,7 @@ fn sector(
     year: i32,
     sources: &Sources,
     ids: &mut IdRegistry,
-    en: bool,
+    (en, locate): (bool, bool),
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Sector> {
     let s = &src.doc.value;
@@ -327,6 +348,7 @@ fn sector(
         spans: &src.doc.spans,
         diags,
         en,
+        locate,
     };
     if !is_safe_id(&src.id) {
         c.error(
@@ -382,7 +404,7 @@ fn sector(
         lead: c.pick(&s.lead, &s.lead_en),
         order: s.order,
         section: s.section.clone(),
-        commentary_md: commentary.map(|t| t.text.clone()).unwrap_or_default(),
+        commentary_md: commentary.map(|t| t.text.to_string()).unwrap_or_default(),
         commentary_file: src.commentary.as_ref().map(|t| t.path.clone()),
         indicators,
         tasks,

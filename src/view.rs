@@ -1,6 +1,7 @@
 //! View models: the plan with statuses decided and every number, date and label formatted for
 //! the page language. Templates only lay these out.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::chart;
@@ -333,9 +334,10 @@ pub fn rules(plan: &Plan) -> Rules {
 /// Builds the plan's view with every status decided.
 pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
     let rules = rules(plan);
+    // Charts dominate the cost: sectors are drawn in parallel (order is kept).
     let sectors: Vec<SectorView> = plan
         .sectors
-        .iter()
+        .par_iter()
         .map(|s| sector_view(s, &rules, lang))
         .collect();
     let headline = sectors

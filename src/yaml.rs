@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -21,18 +22,23 @@ pub struct Doc<T> {
     pub spans: Spans,
 }
 
-/// Line and column (both 1-based) of every value in a document, keyed by path.
+/// Line and column (both 1-based) of every value in a document, keyed by path. Recorded on
+/// first use: a build of valid content never needs them.
 #[derive(Debug, Default)]
 pub struct Spans {
-    map: HashMap<String, (usize, usize)>,
+    text: Option<Arc<str>>,
+    map: OnceLock<HashMap<String, (usize, usize)>>,
 }
 
 impl Spans {
     /// The location of `path`, or of its nearest recorded parent.
     pub fn get(&self, path: &str) -> (usize, usize) {
+        let map = self
+            .map
+            .get_or_init(|| record(self.text.as_deref().unwrap_or_default()).map);
         let mut p = path;
         loop {
-            if let Some(at) = self.map.get(p) {
+            if let Some(at) = map.get(p) {
                 return *at;
             }
             match p.rfind(['.', '[']) {
@@ -43,13 +49,11 @@ impl Spans {
     }
 }
 
-/// Parses `text` (the content of `file`) into `T`, or explains why it cannot.
+/// Parses `text` (the content of `file`) into `T`, or explains why it cannot. Duplicate keys
+/// of free-form mappings are found here too (serde only finds those of struct fields).
 pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<T>, Diagnostic> {
     let value = serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(file, text, &e))?;
-    let mut recorder = Recorder::default();
-    // serde_yaml accepted the text, so the event parser accepts it too; a disagreement would only
-    // cost us locations, never correctness.
-    let _ = Parser::new_from_str(text).load(&mut recorder, false);
+    let recorder = record(text);
     if let Some((key, (line, col))) = recorder.duplicates.first() {
         return Err(Diagnostic::error(
             file,
@@ -62,8 +66,36 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<T>, Dia
     }
     Ok(Doc {
         value,
-        spans: Spans { map: recorder.map },
+        spans: Spans {
+            text: None,
+            map: OnceLock::from(recorder.map),
+        },
     })
+}
+
+/// Parses a document made only of structs (serde itself rejects their duplicate fields); value
+/// locations are recorded only if something asks for one.
+pub fn parse_structs<T: DeserializeOwned>(
+    file: &Path,
+    text: &Arc<str>,
+) -> Result<Doc<T>, Diagnostic> {
+    let value = serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(file, text, &e))?;
+    Ok(Doc {
+        value,
+        spans: Spans {
+            text: Some(Arc::clone(text)),
+            map: OnceLock::new(),
+        },
+    })
+}
+
+/// Runs the event parser over `text`, recording value locations and duplicate keys.
+fn record(text: &str) -> Recorder {
+    let mut recorder = Recorder::default();
+    // serde_yaml accepted the text, so the event parser accepts it too; a disagreement would only
+    // cost us locations, never correctness.
+    let _ = Parser::new_from_str(text).load(&mut recorder, false);
+    recorder
 }
 
 fn to_diagnostic(file: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic {

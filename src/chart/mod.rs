@@ -63,13 +63,28 @@ pub mod palette {
 
 /// Width of `text` at `size` px, measured with the bundled font.
 pub fn text_width(text: &str, size: u32) -> i32 {
+    // Labels repeat across thousands of charts (status names, units, months): measure once.
+    thread_local! {
+        static WIDTHS: std::cell::RefCell<std::collections::HashMap<(String, u32), i32>> = Default::default();
+    }
+    if let Some(w) = WIDTHS.with(|m| m.borrow().get(&(text.to_string(), size)).copied()) {
+        return w;
+    }
     register_font();
     let font = FontDesc::new(FontFamily::Name(FAMILY), f64::from(size), FontStyle::Normal);
-    match font.box_size(text) {
+    let w = match font.box_size(text) {
         Ok((w, _)) => w as i32,
         // Without metrics, assume wide glyphs: overestimating never overlaps.
         Err(_) => (text.chars().count() as i32) * size as i32,
-    }
+    };
+    WIDTHS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 100_000 {
+            m.clear();
+        }
+        m.insert((text.to_string(), size), w);
+    });
+    w
 }
 
 /// A linear map from data values to pixel positions.
@@ -325,7 +340,7 @@ fn accessible(svg: &str, id: &str, class: &str, title: &str, desc: &str) -> Stri
         .and_then(|r| r.split('"').next())
         .unwrap_or("0 0 100 100");
     let body = svg[body_start..].trim_start_matches('\n');
-    let body = round_font_sizes(&body.replace(" opacity=\"1\"", "").replace('\n', ""));
+    let body = compact(body);
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" class=\"{class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{body}",
         xml_escape(title),
@@ -333,20 +348,33 @@ fn accessible(svg: &str, id: &str, class: &str, title: &str, desc: &str) -> Stri
     )
 }
 
-/// Rounds `font-size="13.000000000000002"` (float noise from plotters' size scaling) to whole px.
-fn round_font_sizes(svg: &str) -> String {
-    const KEY: &str = "font-size=\"";
+/// One pass over plotters' SVG body: drops newlines and default `opacity="1"`, and rounds
+/// `font-size="13.000000000000002"` (float noise from plotters' size scaling) to whole px.
+fn compact(svg: &str) -> String {
+    const OPACITY: &str = " opacity=\"1\"";
+    const FONT: &str = "font-size=\"";
     let mut out = String::with_capacity(svg.len());
     let mut rest = svg;
-    while let Some(i) = rest.find(KEY) {
-        out.push_str(&rest[..i + KEY.len()]);
-        rest = &rest[i + KEY.len()..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        match rest[..end].parse::<f64>() {
-            Ok(v) => out.push_str(&format!("{}", v.round())),
-            Err(_) => out.push_str(&rest[..end]),
+    while let Some(i) = rest.find(['\n', ' ', 'f']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(r) = rest.strip_prefix('\n') {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix(OPACITY) {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix(FONT) {
+            let end = r.find('"').unwrap_or(r.len());
+            out.push_str(FONT);
+            match r[..end].parse::<f64>() {
+                Ok(v) => out.push_str(&format!("{}", v.round())),
+                Err(_) => out.push_str(&r[..end]),
+            }
+            rest = &r[end..];
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
         }
-        rest = &rest[end..];
     }
     out.push_str(rest);
     out
