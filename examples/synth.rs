@@ -1970,6 +1970,23 @@ fn markdown_page(i: usize) -> (String, String) {
     (title, md)
 }
 
+/// The title of a page's TOML front matter and the Markdown after it.
+fn split_front_matter(page: &str) -> (String, &str) {
+    let rest = page.strip_prefix("+++\n").unwrap_or(page);
+    let (front, body) = rest.split_once("+++\n").unwrap_or(("", rest));
+    let title = front
+        .lines()
+        .find_map(|l| l.strip_prefix("title = "))
+        .map(|t| t.trim_matches('"').to_string())
+        .unwrap_or_default();
+    (title, body.trim_start_matches('\n'))
+}
+
+/// A double-quoted YAML string.
+fn yaml_quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 fn markdown_only(dir: &Path, n: usize, out: &mut Output) -> Result<(), String> {
     let md_dir = dir.join("markdown");
     let hugo = dir.join("hugo");
@@ -1982,7 +1999,23 @@ fn markdown_only(dir: &Path, n: usize, out: &mut Output) -> Result<(), String> {
         // Both generators get their own copy, so each builds from a plain folder.
         out.write(&hugo.join("content").join(&name), &page)?;
         out.write(&zola.join("content").join(&name), &page)?;
+        // tiendo gets the same pages as sectors of one plan: the body as commentary.
+        let (title, body) = split_front_matter(&page);
+        let sectors = dir.join("content/trang-2024/sectors");
+        out.write(&sectors.join(format!("page-{i:05}.md")), body)?;
+        out.write(
+            &sectors.join(format!("page-{i:05}.yaml")),
+            &format!(
+                "name: {}\nlead: Ủy ban nhân dân\norder: {i}\n",
+                yaml_quote(&title)
+            ),
+        )?;
     }
+    out.write(&dir.join("content/site.yaml"), "title: synth\nlocale: vi\n")?;
+    out.write(
+        &dir.join("content/trang-2024/plan.yaml"),
+        "title: Trang Markdown tổng hợp\nissuer: Ủy ban nhân dân\ndocument: 1/KH\ndate: 2024-01-01\nyear: 2024\n",
+    )?;
     let head = "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
 
     out.write(
