@@ -71,7 +71,13 @@ pub fn text_width(text: &str, size: u32) -> i32 {
         return w;
     }
     register_font();
-    let font = FontDesc::new(FontFamily::Name(FAMILY), f64::from(size), FontStyle::Normal);
+    // plotters scales fonts by pixel height (ascent to descent), 1.24 times the em size that SVG's
+    // font-size means: measure at the size plotters would need to draw `size` px text.
+    let font = FontDesc::new(
+        FontFamily::Name(FAMILY),
+        f64::from(size) * 1.24,
+        FontStyle::Normal,
+    );
     let w = match font.box_size(text) {
         Ok((w, _)) => w as i32,
         // Without metrics, assume wide glyphs: overestimating never overlaps.
@@ -485,6 +491,19 @@ mod tests {
             },
         ];
         assert_eq!(place(&slots, 100, 4), vec![Some(5), None]);
+    }
+
+    #[test]
+    fn widths_match_the_rendered_em_size() {
+        // DejaVu Sans advances: "M" 0.863 em, digits 0.636 em. Measuring may overestimate a
+        // little (never under): labels then keep a margin in narrower system fonts.
+        let w = text_width("MMMMMMMMMM", 13);
+        assert!(
+            (112..=125).contains(&w),
+            "10 × M at 13 px is about 112 px, measured {w}"
+        );
+        let digits = text_width("0123456789", 10);
+        assert!((63..=70).contains(&digits), "{digits}");
     }
 
     #[test]
