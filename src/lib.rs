@@ -104,11 +104,28 @@ fn prepare(
                 .and_then(|(_, d)| d.value.theme.clone())
         })
         .unwrap_or_else(|| "default".into());
-    let theme = theme::load(
-        &project_dir(&opts.content).join("themes"),
-        &theme_name,
-        diags,
-    );
+    // The name becomes a path: check it before anything is read (site.yaml's own `theme` is
+    // reported by validation).
+    let theme = if validate::is_safe_id(&theme_name) {
+        theme::load(
+            &project_dir(&opts.content).join("themes"),
+            &theme_name,
+            diags,
+        )
+    } else {
+        if opts.theme.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    &opts.content,
+                    0,
+                    0,
+                    format!("--theme `{theme_name}` is not a plain folder name"),
+                )
+                .with_hint("name a folder under themes/, using letters a–z, digits and `-`"),
+            );
+        }
+        None
+    };
     let locales: Vec<String> = theme
         .as_ref()
         .map(|t| t.langs.keys().cloned().collect())

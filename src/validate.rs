@@ -159,7 +159,7 @@ fn site_settings(
     };
     let s = &doc.value;
     let locale = s.locale.clone().unwrap_or_else(|| "vi".into());
-    if !locales.contains(&locale) {
+    if !locales.is_empty() && !locales.contains(&locale) {
         c.error(
             "locale",
             format!("unknown locale `{locale}`"),

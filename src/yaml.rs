@@ -52,6 +52,7 @@ impl Spans {
 /// Parses `text` (the content of `file`) into `T`, or explains why it cannot. Duplicate keys
 /// of free-form mappings are found here too (serde only finds those of struct fields).
 pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<T>, Diagnostic> {
+    check_nesting(file, text)?;
     let value = serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(file, text, &e))?;
     let recorder = record(text);
     if let Some((key, (line, col))) = recorder.duplicates.first() {
@@ -79,6 +80,7 @@ pub fn parse_structs<T: DeserializeOwned>(
     file: &Path,
     text: &Arc<str>,
 ) -> Result<Doc<T>, Diagnostic> {
+    check_nesting(file, text)?;
     let value = serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(file, text, &e))?;
     Ok(Doc {
         value,
@@ -87,6 +89,49 @@ pub fn parse_structs<T: DeserializeOwned>(
             map: OnceLock::new(),
         },
     })
+}
+
+/// Deepest flow nesting (`[`, `{`) accepted. The YAML scanner spends time quadratic in the
+/// depth before its own recursion limit stops it, so deep nesting is refused up front.
+const MAX_FLOW_DEPTH: usize = 100;
+
+/// One linear pass over `text`, outside quoted scalars and comments, refusing deep `[`/`{`.
+fn check_nesting(file: &Path, text: &str) -> Result<(), Diagnostic> {
+    let (mut depth, mut quote, mut comment, mut prev) = (0usize, None, false, ' ');
+    let (mut line, mut col) = (1usize, 0usize);
+    for c in text.chars() {
+        col += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+                comment = false;
+            }
+            _ if comment => {}
+            '#' if quote.is_none() && (prev == ' ' || prev == '\t' || col == 1) => comment = true,
+            '"' if quote == Some('"') && prev == '\\' => {}
+            '"' | '\'' if quote == Some(c) => quote = None,
+            // A quote opens a quoted scalar only where a scalar can start (not in "People's").
+            '"' | '\''
+                if quote.is_none()
+                    && (col == 1 || matches!(prev, ' ' | '\t' | '[' | '{' | ',' | ':')) =>
+            {
+                quote = Some(c)
+            }
+            '[' | '{' if quote.is_none() => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Err(Diagnostic::error(file, line, col, "the YAML nests too deeply")
+                        .with_source(text)
+                        .with_hint(format!("content never needs more than {MAX_FLOW_DEPTH} levels of [ ] or {{ }}: look for runaway brackets")));
+                }
+            }
+            ']' | '}' if quote.is_none() => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    Ok(())
 }
 
 /// Runs the event parser over `text`, recording value locations and duplicate keys.
@@ -371,6 +416,25 @@ mod tests {
             err.message
         );
         assert!(err.hint.unwrap().starts_with("did you mean `items`?"));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_fast() {
+        let text = format!("a: {}\n", "[".repeat(1_000_000));
+        let started = std::time::Instant::now();
+        let err = parse::<Top>(Path::new("t.yaml"), &text).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(
+            (err.line, err.column, err.message.as_str()),
+            (1, 104, "the YAML nests too deeply")
+        );
+        // Brackets inside quotes and comments do not count.
+        let quoted = format!(
+            "title: \"{}\"\n# {}\nitems: []\n",
+            "[".repeat(500),
+            "{".repeat(500)
+        );
+        assert!(parse::<Top>(Path::new("t.yaml"), &quoted).is_ok());
     }
 
     #[test]
