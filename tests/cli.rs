@@ -915,3 +915,51 @@ fn init_makes_a_project_that_builds_at_once() {
     assert_eq!(tiendo(&work, &["init", "ke-hoach"]).status.code(), Some(1));
     fs::remove_dir_all(&work).unwrap();
 }
+
+/// The fuzzers' regression inputs (fuzz/regressions/load_validate, in the harness's format:
+/// sector file, its Markdown, plan.yaml, overview.md and site.yaml separated by `#>>>` lines)
+/// run through the real CLI: each ends with exit 0 or 1, quickly, and never with a panic.
+#[test]
+fn fuzz_regressions_never_panic() {
+    let dir = root().join("fuzz/regressions/load_validate");
+    let mut inputs: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    inputs.sort();
+    assert!(inputs.len() >= 4, "{inputs:?}");
+    for input in inputs {
+        let name = input.file_name().unwrap().to_string_lossy().into_owned();
+        let work = scratch(&format!("fuzz-{name}"));
+        let plan_dir = work.join("content/p");
+        fs::create_dir_all(plan_dir.join("sectors")).unwrap();
+        let bytes = fs::read(&input).unwrap();
+        let input_text = String::from_utf8_lossy(&bytes);
+        let parts: Vec<&str> = input_text.split("\n#>>>\n").collect();
+        let plan = "title: T\nissuer: I\ndocument: D\ndate: 2024-01-19\nyear: 2024\n";
+        let files = [
+            plan_dir.join("sectors/kinh-te.yaml"),
+            plan_dir.join("sectors/kinh-te.md"),
+            plan_dir.join("plan.yaml"),
+            plan_dir.join("overview.md"),
+            work.join("content/site.yaml"),
+        ];
+        for (i, path) in files.iter().enumerate() {
+            match parts.get(i) {
+                Some(part) if parts.len() > 1 || i == 0 => fs::write(path, part).unwrap(),
+                _ if i == 2 => fs::write(path, plan).unwrap(),
+                _ => {}
+            }
+        }
+        let started = std::time::Instant::now();
+        let out = tiendo(&work, &["check"]);
+        let (_, stderr) = text(&out);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{name}: {stderr}");
+        assert!(!stderr.contains("internal error"), "{name}: {stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{name} is slow"
+        );
+        fs::remove_dir_all(&work).unwrap();
+    }
+}

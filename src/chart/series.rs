@@ -134,7 +134,8 @@ pub fn draw(s: &Series<'_>) -> String {
     }
     if let Some(&(x, y)) = pts.last() {
         let w = text_width(&s.latest_label, FONT);
-        let left_edge = (x - w / 2).clamp(left, WIDTH - w - 1);
+        // Not clamp(): a label wider than the chart must not panic, it starts at the plot's left.
+        let left_edge = (x - w / 2).min(WIDTH - w - 1).max(left);
         let above = y - 14;
         let ly = if above < TOP - 4 { y + 16 } else { above };
         c.text(&s.latest_label, left_edge, ly, FONT, INK, Align::Start);
@@ -291,6 +292,50 @@ mod tests {
             1,
             "one final point: {svg}"
         );
+    }
+
+    #[test]
+    fn labels_wider_than_the_chart_do_not_panic() {
+        // Found by fuzzing: a long unit made the latest-value label wider than the chart.
+        let months: Vec<String> = (1..=12).map(|m| format!("T{m}")).collect();
+        let fmt = |v: f64| format!("{v}");
+        for (label, value) in [
+            (
+                "2 nghìn tỷ đồng (giá so sánh năm 2010, chưa gồm thuế nhập khẩu)".to_string(),
+                2.0,
+            ),
+            (format!("{} %", 1e47), 1e47),
+        ] {
+            let s = Series {
+                id: "s-x",
+                title: "x",
+                desc: "x",
+                points: vec![
+                    Point {
+                        month: 6,
+                        value: 1.0,
+                        provisional: true,
+                    },
+                    Point {
+                        month: 9,
+                        value,
+                        provisional: true,
+                    },
+                ],
+                target: Target::AtLeast(1.0),
+                cumulative: false,
+                baseline: None,
+                fmt: &fmt,
+                latest_label: label,
+                months: &months,
+                legend: ["a", "b", "c"],
+            };
+            let svg = draw(&s);
+            assert!(
+                svg.contains("role=\"img\"") && svg.len() < 12 * 1024,
+                "{svg}"
+            );
+        }
     }
 
     #[test]
