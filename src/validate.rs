@@ -2,6 +2,7 @@
 //! collected with its file, line and column; the model is only used when there are none.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -122,11 +123,19 @@ pub fn validate(
         None => (None, "vi".to_string(), None, "default".to_string()),
     };
     let en = locale == "en";
+    // Plans are independent: check them in parallel, keeping their problems in order.
+    let checked: Vec<(Option<Plan>, Vec<Diagnostic>)> = content
+        .plans
+        .par_iter()
+        .map(|source| {
+            let mut found = Vec::new();
+            (plan(source, en, locate, &mut found), found)
+        })
+        .collect();
     let mut plans = Vec::new();
-    for source in &content.plans {
-        if let Some(plan) = plan(source, en, locate, diags) {
-            plans.push(plan);
-        }
+    for (p, found) in checked {
+        diags.extend(found);
+        plans.extend(p);
     }
     plans.sort_by(|a, b| a.id.cmp(&b.id));
     let title = title.unwrap_or_else(|| match plans.as_slice() {

@@ -258,53 +258,64 @@ pub struct UpdateView {
 /// The most recent entries shown on the updates page and in the feed.
 const UPDATES_SHOWN: usize = 200;
 
+/// A reported actual or task update, before it is formatted.
+enum Reported<'a> {
+    Actual(&'a Sector, &'a Indicator, &'a Actual),
+    Task(&'a Sector, &'a Task, &'a crate::model::Update),
+}
+
 fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
-    let mut out: Vec<(chrono::NaiveDate, i64, String, UpdateView)> = Vec::new();
+    // Order everything cheaply, then format only the entries shown.
+    let mut all: Vec<(chrono::NaiveDate, i64, &str, Reported<'_>)> = Vec::new();
     for s in &plan.sectors {
-        let href = format!("sectors/{}.html", s.id);
         for i in &s.indicators {
-            for a in &i.actuals {
+            all.extend(
+                i.actuals
+                    .iter()
+                    .map(|a| (a.as_of, s.order, i.id.as_str(), Reported::Actual(s, i, a))),
+            );
+        }
+        for t in &s.tasks {
+            if let Some(u) = &t.update {
+                all.push((u.date, s.order, t.id.as_str(), Reported::Task(s, t, u)));
+            }
+        }
+    }
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+    all.truncate(UPDATES_SHOWN);
+    all.into_iter()
+        .map(|(_, _, _, item)| match item {
+            Reported::Actual(s, i, a) => {
                 // The status readers saw on the day the figure was published.
                 let then = Rules {
                     as_of: a.as_of,
                     ..*rules
                 };
-                let status = status::assess(i, &then).status;
                 let v = actual_view(a, &i.unit, lang);
-                let view = UpdateView {
+                UpdateView {
                     date: lang.date(a.as_of),
                     date_iso: a.as_of.to_string(),
                     subject: i.name.clone(),
                     sector: s.name.clone(),
-                    href: format!("{href}#i-{}", i.id),
+                    href: format!("sectors/{}.html#i-{}", s.id, i.id),
                     what: format!("{} ({})", v.value, v.period),
-                    status: StatusView::new(status, lang),
+                    status: StatusView::new(status::assess(i, &then).status, lang),
                     source: v.source,
                     key: format!("{}/{}/{}/{}", plan.id, i.id, a.period.code(), a.as_of),
-                };
-                out.push((a.as_of, s.order, i.id.clone(), view));
+                }
             }
-        }
-        for t in &s.tasks {
-            let Some(u) = &t.update else { continue };
-            let view = UpdateView {
+            Reported::Task(s, t, u) => UpdateView {
                 date: lang.date(u.date),
                 date_iso: u.date.to_string(),
                 subject: t.text.clone(),
                 sector: s.name.clone(),
-                href: format!("{href}#t-{}", t.id),
+                href: format!("sectors/{}.html#t-{}", s.id, t.id),
                 what: u.note.clone(),
                 status: StatusView::new(status::assess_task(t, u.date), lang),
                 source: source_view(&u.source),
                 key: format!("{}/{}/{}", plan.id, t.id, u.date),
-            };
-            out.push((u.date, s.order, t.id.clone(), view));
-        }
-    }
-    out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    out.into_iter()
-        .take(UPDATES_SHOWN)
-        .map(|(_, _, _, v)| v)
+            },
+        })
         .collect()
 }
 
