@@ -243,49 +243,37 @@ fn load_sector(path: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Opt
     let commentary = match &doc.value.commentary {
         Some(name) => {
             let md = dir.join(name);
-            if md.is_file() && !reader.inside(&md) {
-                let (line, col) = doc.spans.get("commentary");
-                diags.push(
-                    Diagnostic::error(
-                        path,
-                        line,
-                        col,
-                        format!("commentary file `{name}` is outside the content folder"),
-                    )
-                    .with_source(&file.text)
-                    .with_hint(
-                        "keep commentary beside the sector file, e.g. `commentary: kinh-te.md`",
-                    ),
-                );
-                None
-            } else if md.is_file() {
-                reader.read(&md, diags)
-            } else {
-                let (line, col) = doc.spans.get("commentary");
-                diags.push(
-                    Diagnostic::error(
-                        path,
-                        line,
-                        col,
-                        format!("commentary file `{name}` not found"),
-                    )
-                    .with_source(&file.text)
-                    .with_hint(format!(
+            let problem = if !md.is_file() {
+                Some((
+                    format!("commentary file `{name}` not found"),
+                    format!(
                         "create {} or correct the name (it is relative to this file)",
                         md.display()
-                    )),
-                );
-                None
-            }
-        }
-        None => {
-            let md = dir.join(format!("{id}.md"));
-            if md.is_file() {
-                reader.read(&md, diags)
+                    ),
+                ))
+            } else if !reader.inside(&md) {
+                Some((
+                    format!("commentary file `{name}` is outside the content folder"),
+                    "keep commentary beside the sector file, e.g. `commentary: kinh-te.md`"
+                        .to_string(),
+                ))
             } else {
                 None
+            };
+            match problem {
+                None => reader.read(&md, diags),
+                Some((message, hint)) => {
+                    let (line, col) = doc.spans.get("commentary");
+                    diags.push(
+                        Diagnostic::error(path, line, col, message)
+                            .with_source(&file.text)
+                            .with_hint(hint),
+                    );
+                    None
+                }
             }
         }
+        None => reader.read_optional(&dir.join(format!("{id}.md")), diags),
     };
     let commentary_en = reader.read_optional(&dir.join(format!("{id}.en.md")), diags);
     Some(SectorSource {

@@ -198,16 +198,20 @@ pub fn render(
             Err(d) => outcome.error(d),
         }
     }
-    let mut paths = outcome
+    if let Some(base) = &site.base_url {
+        let listed = outcome
+            .paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        for page in sitemap(base, &listed) {
+            outcome.put(sink, page);
+        }
+    }
+    let paths = outcome
         .paths
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    if let Some(base) = &site.base_url {
-        for page in sitemap(base, &paths) {
-            paths.push(page.path.clone());
-            let _ = sink.put(page);
-        }
-    }
     let mut errors = outcome
         .diags
         .into_inner()

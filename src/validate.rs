@@ -202,11 +202,8 @@ fn site_settings(
     (title, locale, s.base_url.clone(), theme)
 }
 
+/// Checks one plan into `diags`, which holds only this plan's problems.
 fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
-    let errors_before = diags
-        .iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .count();
     let p = &src.doc.value;
     let mut c = Checker {
         file: &src.file,
@@ -263,11 +260,7 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
         }
     }
     sectors.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
-    let errors_after = diags
-        .iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .count();
-    if errors_after > errors_before {
+    if crate::diagnostic::has_errors(diags) {
         return None;
     }
     let date = date?;

@@ -199,15 +199,6 @@ impl Sink for Staging {
     }
 }
 
-/// Writes `pages` as the new content of `output`, swapping it in atomically.
-pub fn write_site(output: &Path, pages: &[Page]) -> io::Result<WriteStats> {
-    let staging = Staging::begin(output)?;
-    for page in pages {
-        staging.put(page.clone())?;
-    }
-    staging.commit()
-}
-
 /// Cleans up after builds that were killed: a killed build leaves its staging folder behind,
 /// and one killed between the two renames of `swap` leaves the old output retired but intact.
 fn recover(output: &Path, parent: &Path, name: &str) {
@@ -282,6 +273,15 @@ fn swap(output: &Path, staging: &Path, retired: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `pages` as the new content of `output`, swapping it in atomically.
+    fn write_site(output: &Path, pages: &[Page]) -> io::Result<WriteStats> {
+        let staging = Staging::begin(output)?;
+        for page in pages {
+            staging.put(page.clone())?;
+        }
+        staging.commit()
+    }
 
     #[test]
     fn refuses_dangerous_output_folders() {

@@ -6,12 +6,12 @@
 //! Without Chromium, Node or the npm package these tests say that they skipped; with `CI` set
 //! (as `.ci/run` does) they are required.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::root;
 
 /// Why the browser tests cannot run here, if they cannot.
 fn missing_tools() -> Option<String> {
@@ -57,16 +57,7 @@ fn bundled_site_works_offline_on_a_phone_and_on_paper() {
     let work = std::env::temp_dir().join(format!("tiendo-browser-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     let site = work.join("site");
-    let built = Command::new(env!("CARGO_BIN_EXE_tiendo"))
-        .args(["build", "--output", site.to_str().unwrap()])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    common::build_bundled(&site);
 
     let pdf = work.join("report.pdf");
     let out = Command::new("node")
@@ -142,8 +133,7 @@ fn bundled_site_works_offline_on_a_phone_and_on_paper() {
     std::fs::remove_dir_all(&work).unwrap();
 }
 
-/// Every page of the bundled site, in Vietnamese and in English, passes the Nu HTML checker
-/// with zero errors.
+/// Every page of the bundled site passes the Nu HTML checker with zero errors.
 #[test]
 fn bundled_site_is_valid_html() {
     if !run_or_skip() {
@@ -152,16 +142,7 @@ fn bundled_site_is_valid_html() {
     let work = std::env::temp_dir().join(format!("tiendo-vnu-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     let vi = work.join("vi");
-    let built = Command::new(env!("CARGO_BIN_EXE_tiendo"))
-        .args(["build", "--output", vi.to_str().unwrap()])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    common::build_bundled(&vi);
     let vnu = root().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
     let out = Command::new("java")
         .args([

@@ -1,55 +1,13 @@
 //! End-to-end tests through the real `tiendo` binary: fixture sites, the bad-input corpus, the
 //! bundled plan and the command-line contract.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Command;
 
-fn tiendo(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tiendo"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tiendo")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tiendo-test-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Every file under `dir`, by relative path, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{copy_dir, every_kind_project, root, scratch, text, tiendo, tree};
 
 /// The readable text of an HTML fragment: tags dropped, whitespace collapsed.
 fn visible_text(html: &str) -> String {
@@ -212,12 +170,7 @@ fn every_kind_fixture_builds_and_reads_right() {
 
 #[test]
 fn english_locale_formats_numbers_and_labels() {
-    let work = scratch("english");
-    let content = work.join("content");
-    copy_dir(
-        &root().join("tests/fixtures/sites/every-kind/content"),
-        &content,
-    );
+    let (work, content) = every_kind_project("english");
     fs::write(content.join("site.yaml"), "locale: en\n").unwrap();
     let out = tiendo(&work, &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
@@ -320,20 +273,6 @@ fn several_plans_get_an_index_and_their_own_folders() {
     fs::remove_dir_all(&work).unwrap();
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn every_bad_fixture_fails_with_its_located_message() {
     let bad = root().join("tests/fixtures/bad");
@@ -404,12 +343,7 @@ fn every_bad_fixture_fails_with_its_located_message() {
 
 #[test]
 fn failed_build_leaves_previous_output_byte_identical() {
-    let work = scratch("atomic");
-    let content = work.join("content");
-    copy_dir(
-        &root().join("tests/fixtures/sites/every-kind/content"),
-        &content,
-    );
+    let (work, content) = every_kind_project("atomic");
     assert_eq!(tiendo(&work, &["build"]).status.code(), Some(0));
     let before = tree(&work.join("output"));
     let sector = content.join("tinh-2024/sectors/kinh-te.yaml");
@@ -435,12 +369,7 @@ fn failed_build_leaves_previous_output_byte_identical() {
 
 #[test]
 fn check_reports_all_problems_at_once() {
-    let work = scratch("many");
-    let content = work.join("content");
-    copy_dir(
-        &root().join("tests/fixtures/sites/every-kind/content"),
-        &content,
-    );
+    let (work, content) = every_kind_project("many");
     let sector = content.join("tinh-2024/sectors/kinh-te.yaml");
     let s = fs::read_to_string(&sector)
         .unwrap()
@@ -500,11 +429,7 @@ fn published_schema_matches_the_content_types() {
 
 #[test]
 fn theme_override_replaces_a_template_by_name() {
-    let work = scratch("theme");
-    copy_dir(
-        &root().join("tests/fixtures/sites/every-kind/content"),
-        &work.join("content"),
-    );
+    let (work, _) = every_kind_project("theme");
     let tpl = work.join("themes/default/templates");
     fs::create_dir_all(&tpl).unwrap();
     let base = include_str!("../themes/default/templates/base.html").replace(
@@ -733,12 +658,7 @@ fn report_and_digest_are_single_files_for_email() {
 
 #[test]
 fn killed_build_leaves_previous_output_intact() {
-    let work = scratch("killed");
-    let content = work.join("content");
-    copy_dir(
-        &root().join("tests/fixtures/sites/every-kind/content"),
-        &content,
-    );
+    let (work, content) = every_kind_project("killed");
     assert_eq!(tiendo(&work, &["build"]).status.code(), Some(0));
     let before = tree(&work.join("output"));
     let sector = content.join("tinh-2024/sectors/kinh-te.yaml");

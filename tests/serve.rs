@@ -2,9 +2,10 @@
 //! is served after the rebuild, broken content keeps the last good site with the errors overlaid,
 //! and fixing the file recovers. No timing is asserted (see the README for measurements).
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use std::{fs, thread};
@@ -44,29 +45,9 @@ fn until(port: u16, path: &str, ok: impl Fn(&str) -> bool) -> String {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn serve_reloads_overlays_errors_and_recovers() {
-    let work = std::env::temp_dir().join(format!("tiendo-serve-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&work);
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(
-        &root.join("tests/fixtures/sites/every-kind/content"),
-        &work.join("content"),
-    );
+    let (work, _) = common::every_kind_project("serve");
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
