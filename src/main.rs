@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use mimalloc::MiMalloc;
 use tiendo::Options;
 use tiendo::diagnostic::{Diagnostic, Severity};
 
@@ -74,6 +75,11 @@ enum Command {
     /// Print the JSON Schema of the content files (site, plan, sector).
     Schema,
 }
+
+/// Page rendering allocates many short-lived strings on two threads; glibc malloc spent
+/// about 17 % of a national build's CPU in its own bookkeeping, mimalloc a fraction of that.
+#[global_allocator]
+static GLOBAL: MiMalloc = MiMalloc;
 
 fn main() -> ExitCode {
     // A bug must never greet an editor with a Rust backtrace.

@@ -148,16 +148,46 @@ pub fn render(
                 .base_url
                 .as_deref()
                 .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
+            let shared = [
+                statuses.clone(),
+                Value::from_serializable(&base),
+                columns.clone(),
+            ];
+            let plan_value = Value::from_serializable(&pv);
+            // The sectors are already inside the plan's value: share them instead of converting
+            // again.
+            let sectors: Vec<Value> = pv
+                .sectors
+                .iter()
+                .enumerate()
+                .map(|(i, sv)| {
+                    plan_value
+                        .get_from_path(&format!("sectors.{i}"))
+                        .cloned()
+                        .unwrap_or_else(|| Value::from_serializable(sv))
+                })
+                .collect();
+            let bodies: Vec<String> = sectors
+                .par_iter()
+                .map(|sector| {
+                    r.sector_body(&plan_value, sector, &shared)
+                        .unwrap_or_else(|d| {
+                            outcome.error(d);
+                            String::new()
+                        })
+                })
+                .collect();
             let jobs = plan_jobs(
                 &pv,
                 lang,
                 &dir,
                 root,
-                &[
-                    statuses.clone(),
-                    Value::from_serializable(&base),
-                    columns.clone(),
-                ],
+                &shared,
+                Shared {
+                    plan: plan_value,
+                    sectors,
+                    bodies,
+                },
             );
             jobs.par_iter().for_each(|job| match r.page(job) {
                 Ok(page) => outcome.put(sink, page),
@@ -251,9 +281,22 @@ impl PlanSummary {
     }
 }
 
+/// What a plan's pages share: its template value, each sector's value and rendered body.
+struct Shared {
+    plan: Value,
+    sectors: Vec<Value>,
+    bodies: Vec<String>,
+}
+
 /// The pages of one plan. `shared` holds the statuses, base URL and data columns.
-fn plan_jobs(pv: &PlanView, lang: &Lang, dir: &str, root: &str, shared: &[Value; 3]) -> Vec<Job> {
-    let plan_value = Value::from_serializable(pv);
+fn plan_jobs(
+    pv: &PlanView,
+    lang: &Lang,
+    dir: &str,
+    root: &str,
+    shared: &[Value; 3],
+    plan: Shared,
+) -> Vec<Job> {
     let extra = vec![
         ("statuses", shared[0].clone()),
         ("base", shared[1].clone()),
@@ -279,37 +322,75 @@ fn plan_jobs(pv: &PlanView, lang: &Lang, dir: &str, root: &str, shared: &[Value;
         ),
         ("feed.xml", "feed.xml", lang.t("updates"), "feed"),
     ];
+    // report.html nests each sector one level under its own heading.
+    let report_bodies = Value::from(
+        plan.bodies
+            .iter()
+            .map(|b| Value::safe_string(&demote_headings(b)))
+            .collect::<Vec<_>>(),
+    );
     let mut jobs: Vec<Job> = top_level
         .into_iter()
-        .map(|(file, template, title, current)| Job {
-            path: format!("{dir}{file}"),
-            template,
-            root: root.to_string(),
-            plan_root: "",
-            plan: Some(plan_value.clone()),
-            title: title.to_string(),
-            current: current.to_string(),
-            extra: extra.clone(),
+        .map(|(file, template, title, current)| {
+            let mut extra = extra.clone();
+            if template == "report.html" {
+                extra.push(("bodies", report_bodies.clone()));
+            }
+            Job {
+                path: format!("{dir}{file}"),
+                template,
+                root: root.to_string(),
+                plan_root: "",
+                plan: Some(plan.plan.clone()),
+                title: title.to_string(),
+                current: current.to_string(),
+                extra,
+            }
         })
         .collect();
-    jobs.extend(pv.sectors.iter().enumerate().map(|(i, sv)| Job {
-        path: format!("{dir}{}", sv.href),
-        template: "sector.html",
-        root: format!("{root}../"),
-        plan_root: "../",
-        plan: Some(plan_value.clone()),
-        title: sv.name.clone(),
-        current: sv.id.clone(),
-        // The sector is already inside the plan's value: share it instead of converting again.
-        extra: vec![(
-            "sector",
-            plan_value
-                .get_from_path(&format!("sectors.{i}"))
-                .cloned()
-                .unwrap_or_else(|| Value::from_serializable(sv)),
-        )],
-    }));
+    jobs.extend(
+        pv.sectors
+            .iter()
+            .zip(plan.sectors)
+            .zip(&plan.bodies)
+            .map(|((sv, sector), body)| Job {
+                path: format!("{dir}{}", sv.href),
+                template: "sector.html",
+                root: format!("{root}../"),
+                plan_root: "../",
+                plan: Some(plan.plan.clone()),
+                title: sv.name.clone(),
+                current: sv.id.clone(),
+                extra: vec![("sector", sector), ("body", Value::safe_string(body))],
+            }),
+    );
     jobs
+}
+
+/// Moves every heading of a rendered HTML fragment one level deeper (`<h2 id="x">` becomes
+/// `<h3 id="x">`; `<h6>` stays). Text from content is always escaped, so `<h` followed by a
+/// digit only occurs in markup from the theme and from Markdown headings.
+pub fn demote_headings(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    for lt in memchr::memchr_iter(b'<', bytes) {
+        let h = if bytes.get(lt + 1) == Some(&b'/') {
+            lt + 2
+        } else {
+            lt + 1
+        };
+        let (Some(b'h'), Some(&d @ b'1'..=b'5'), Some(b'>' | b' ')) =
+            (bytes.get(h), bytes.get(h + 1), bytes.get(h + 2))
+        else {
+            continue;
+        };
+        out.push_str(&html[done..h + 1]);
+        out.push(char::from(d + 1));
+        done = h + 2;
+    }
+    out.push_str(&html[done..]);
+    out
 }
 
 /// `sitemap.xml` listing every page readers should find, and `robots.txt` pointing to it.
@@ -381,6 +462,27 @@ struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// One sector's body, rendered once for both its page and report.html. It sees the plan,
+    /// the sector and the strings but no page paths, since it is shared by pages at different
+    /// depths.
+    fn sector_body(
+        &self,
+        plan: &Value,
+        sector: &Value,
+        shared: &[Value; 3],
+    ) -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert("lang", &self.site.locale);
+        ctx.insert_value("t", self.t.clone());
+        ctx.insert_value("plan", plan.clone());
+        ctx.insert_value("sector", sector.clone());
+        ctx.insert_value("statuses", shared[0].clone());
+        self.theme
+            .tera
+            .render("sector_body.html", &ctx)
+            .map_err(|e| template_error(&e, &self.theme.origins))
+    }
+
     fn page(&self, job: &Job) -> Result<Page, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("lang", &self.site.locale);
@@ -424,5 +526,24 @@ impl Renderer<'_> {
             }),
             Err(e) => Err(template_error(&e, &self.theme.origins)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::demote_headings;
+
+    #[test]
+    fn headings_move_one_level_deeper() {
+        assert_eq!(
+            demote_headings(r#"<h2 id="a">A</h2><h3>B</h3><h5>C</h5><h6>D</h6>"#),
+            r#"<h3 id="a">A</h3><h4>B</h4><h6>C</h6><h6>D</h6>"#
+        );
+    }
+
+    #[test]
+    fn other_markup_and_text_stay() {
+        let html = "<header><hr><html>&lt;h2&gt; <h2x> <p>h2</p> <svg><text>h1</text></svg> đ <h";
+        assert_eq!(demote_headings(html), html);
     }
 }

@@ -34,6 +34,7 @@ const DEFAULT: &[(&str, &str)] = embed![
     "templates/feed.xml",
     "templates/overview.html",
     "templates/sector.html",
+    "templates/sector_body.html",
     "templates/methodology.html",
     "templates/plans.html",
 ];

@@ -156,6 +156,12 @@ fn every_kind_fixture_builds_and_reads_right() {
         sector.contains("&lt;Công ty&gt; &amp; &quot;đô thị&quot;")
             || sector.contains("&lt;Công ty&gt; &amp; &#34;đô thị&#34;")
     );
+    // The sector body is shared with report.html, one heading level deeper there.
+    let report = fs::read_to_string(out_dir.join("report.html")).unwrap();
+    assert!(sector.contains("<h2 id=\"sec-kinh-te-commentary\">"));
+    assert!(sector.contains("<h3>Khó khăn</h3>"), "commentary heading");
+    assert!(report.contains("<h3 id=\"sec-kinh-te-commentary\">"));
+    assert!(report.contains("<h4>Khó khăn</h4>"), "commentary heading");
     // Every page is self-contained: CSS inline, no external stylesheet or script.
     for page in [&sector, &overview, &methodology] {
         assert!(
