@@ -2,8 +2,10 @@
 //! sector files and Markdown, decodes and NFC-normalises the text, and parses the YAML. Problems
 //! are collected, never thrown, so one run reports them all.
 
+use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
@@ -65,22 +67,63 @@ pub struct SectorSource {
 
 /// Reads files inside one folder only: anything that resolves outside it (a symbolic link, a
 /// `../` path) is refused, and so are files over the size limit.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Reader {
     root: PathBuf,
     max_bytes: u64,
+    /// Folders already resolved: whether each lies inside the root. Resolving a path asks the
+    /// file system about every component, and a national site has tens of thousands of files
+    /// in a few hundred folders.
+    folders: Mutex<HashMap<PathBuf, bool>>,
 }
 
 impl Reader {
     /// A reader confined to `root`, refusing files over `max_bytes`.
     pub fn new(root: &Path, max_bytes: u64) -> Self {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        Reader { root, max_bytes }
+        Reader {
+            root,
+            max_bytes,
+            folders: Mutex::default(),
+        }
     }
 
-    /// True when `path` exists and resolves inside the root.
+    /// True when `path` exists and resolves inside the root: a regular file (not a link) in a
+    /// folder that resolves inside, or a link whose target does.
     pub fn inside(&self, path: &Path) -> bool {
-        path.canonicalize().is_ok_and(|p| p.starts_with(&self.root))
+        self.size_inside(path).is_some()
+    }
+
+    /// The file's size when it is [inside](Reader::inside).
+    fn size_inside(&self, path: &Path) -> Option<u64> {
+        match (path.symlink_metadata(), path.parent()) {
+            (Ok(m), Some(folder)) if m.is_file() => self.folder_inside(folder).then_some(m.len()),
+            _ => path
+                .canonicalize()
+                .is_ok_and(|p| p.starts_with(&self.root))
+                .then(|| std::fs::metadata(path).map_or(0, |m| m.len())),
+        }
+    }
+
+    fn folder_inside(&self, folder: &Path) -> bool {
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        let known = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(inside) = known.get(folder) {
+            return *inside;
+        }
+        drop(known);
+        let inside = folder
+            .canonicalize()
+            .is_ok_and(|p| p.starts_with(&self.root));
+        self.folders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(folder.to_path_buf(), inside);
+        inside
     }
 
     /// Reads the file if it exists.
@@ -94,14 +137,13 @@ impl Reader {
 
     /// Reads a file as UTF-8, dropping a byte-order mark and normalising to NFC.
     pub fn read(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
-        if !self.inside(path) {
+        let Some(size) = self.size_inside(path) else {
             diags.push(
                 Diagnostic::error(path, 0, 0, "refusing to read this file: it resolves outside the folder being read")
                     .with_hint("content must be real files inside the content folder: replace the link or `..` path with a copy"),
             );
             return None;
-        }
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        };
         if size > self.max_bytes {
             diags.push(
                 Diagnostic::error(
@@ -117,7 +159,10 @@ impl Reader {
             );
             return None;
         }
-        read_text(path, diags)
+        // The size is known: read without asking for it again.
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+        let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
+        text_of(path, read.map(|_| bytes), diags)
     }
 }
 
@@ -320,7 +365,15 @@ fn warn_stray_yaml(root: &Path, plan_dirs: &[PathBuf], diags: &mut Vec<Diagnosti
 /// Reads a file as UTF-8, dropping a byte-order mark and normalising to NFC (no checks on where
 /// it is: use [`Reader::read`] for user content).
 pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
-    let bytes = match std::fs::read(path) {
+    text_of(path, std::fs::read(path), diags)
+}
+
+fn text_of(
+    path: &Path,
+    read: std::io::Result<Vec<u8>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Text> {
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             diags.push(Diagnostic::error(
@@ -377,6 +430,49 @@ mod tests {
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
         bytes.extend_from_slice(nfd.as_bytes());
         assert_eq!(decode(&bytes).unwrap(), "Tiền Giang");
+    }
+
+    #[test]
+    fn reader_resolves_links_and_folders_before_reading() {
+        let base = std::env::temp_dir().join(format!("tiendo-reader-{}", std::process::id()));
+        let (root, outside) = (base.join("root"), base.join("outside"));
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(root.join("sub/a.md"), "a").unwrap();
+        std::fs::write(outside.join("b.md"), "b").unwrap();
+        let link = |target: &Path, at: &str| {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(target, root.join(at)).unwrap();
+        };
+        link(&root.join("sub/a.md"), "to-inside.md");
+        link(&outside.join("b.md"), "to-outside.md");
+        link(&outside, "linked");
+        let reader = Reader::new(&root, 1024);
+        assert!(reader.inside(&root.join("sub/a.md")));
+        assert!(reader.inside(&root.join("sub/../sub/a.md")));
+        assert!(!reader.inside(&root.join("sub/../../outside/b.md")));
+        assert!(!reader.inside(&root.join("missing.md")));
+        if cfg!(unix) {
+            assert!(reader.inside(&root.join("to-inside.md")));
+            assert!(!reader.inside(&root.join("to-outside.md")));
+            // A real file in a linked folder is judged by where the folder leads, every time.
+            assert!(!reader.inside(&root.join("linked/b.md")));
+            assert!(!reader.inside(&root.join("linked/b.md")));
+        }
+        let mut diags = Vec::new();
+        assert_eq!(
+            reader
+                .read(&root.join("sub/a.md"), &mut diags)
+                .map(|t| t.text.to_string()),
+            Some("a".into())
+        );
+        assert!(
+            reader
+                .read(&root.join("to-outside.md"), &mut diags)
+                .is_none()
+                || !cfg!(unix)
+        );
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! sources. CSV is UTF-8 with a byte-order mark (so Excel shows Vietnamese), numbers use a
 //! decimal point, and text cells that a spreadsheet would run as a formula are neutralised.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::format::Lang;
@@ -196,33 +197,27 @@ fn sector_json<'a>(s: &'a Sector, rules: &Rules, lang: &Lang) -> SectorJson<'a> 
     }
 }
 
-/// Every data file of a plan, under `dir` (`""` or `"<plan>/"`).
-pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str) -> Vec<Page> {
+/// Every data file of a plan, under `dir` (`""` or `"<plan>/"`), handed to `put` as soon as it
+/// is made. Sectors are converted and written in parallel.
+pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str, put: &(dyn Fn(Page) + Sync)) {
     let sectors: Vec<SectorJson<'_>> = plan
         .sectors
-        .iter()
-        .map(|s| sector_json(s, rules, lang))
+        .par_iter()
+        .map(|s| {
+            let sj = sector_json(s, rules, lang);
+            put(json_page(format!("{dir}data/sectors/{}.json", s.id), &sj));
+            put(Page {
+                path: format!("{dir}data/sectors/{}.csv", s.id),
+                bytes: indicators_csv(&plan.id, std::slice::from_ref(&sj)),
+            });
+            sj
+        })
         .collect();
-    let mut pages = Vec::new();
-    for (s, sj) in plan.sectors.iter().zip(&sectors) {
-        pages.push(json_page(format!("{dir}data/sectors/{}.json", s.id), sj));
-        pages.push(Page {
-            path: format!("{dir}data/sectors/{}.csv", s.id),
-            bytes: indicators_csv(&plan.id, std::slice::from_ref(sj)),
-        });
-    }
-    pages.push(Page {
-        path: format!("{dir}data/indicators.csv"),
-        bytes: indicators_csv(&plan.id, &sectors),
-    });
-    pages.push(Page {
-        path: format!("{dir}data/actuals.csv"),
-        bytes: actuals_csv(&plan.id, &sectors),
-    });
-    pages.push(Page {
-        path: format!("{dir}data/tasks.csv"),
-        bytes: tasks_csv(&plan.id, &sectors),
-    });
+    let tables: [(&str, fn(&str, &[SectorJson<'_>]) -> Vec<u8>); 3] = [
+        ("indicators.csv", indicators_csv),
+        ("actuals.csv", actuals_csv),
+        ("tasks.csv", tasks_csv),
+    ];
     let whole = PlanJson {
         id: &plan.id,
         title: &plan.title,
@@ -234,13 +229,23 @@ pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str) -> Vec<Page> {
         source_url: plan.source_url.as_deref(),
         sectors,
     };
-    pages.push(json_page(format!("{dir}data/plan.json"), &whole));
-    let schema = serde_json::to_vec_pretty(&crate::input::schemas()).unwrap_or_default();
-    pages.push(Page {
-        path: format!("{dir}data/{SCHEMA_FILE}"),
-        bytes: schema,
-    });
-    pages
+    rayon::join(
+        || {
+            tables.par_iter().for_each(|(name, table)| {
+                put(Page {
+                    path: format!("{dir}data/{name}"),
+                    bytes: table(&plan.id, &whole.sectors),
+                });
+            });
+        },
+        || {
+            put(json_page(format!("{dir}data/plan.json"), &whole));
+            put(Page {
+                path: format!("{dir}data/{SCHEMA_FILE}"),
+                bytes: serde_json::to_vec_pretty(&crate::input::schemas()).unwrap_or_default(),
+            });
+        },
+    );
 }
 
 fn json_page(path: String, value: &impl Serialize) -> Page {

@@ -167,14 +167,20 @@ pub fn render(
                         .unwrap_or_else(|| Value::from_serializable(sv))
                 })
                 .collect();
-            let bodies: Vec<String> = sectors
+            // Each body as its page shows it and as report.html does, one heading level deeper.
+            let bodies: Vec<(Value, Value)> = sectors
                 .par_iter()
                 .map(|sector| {
-                    r.sector_body(&plan_value, sector, &shared)
+                    let body = r
+                        .sector_body(&plan_value, sector, &shared)
                         .unwrap_or_else(|d| {
                             outcome.error(d);
                             String::new()
-                        })
+                        });
+                    (
+                        Value::safe_string(&body),
+                        Value::safe_string(&demote_headings(&body)),
+                    )
                 })
                 .collect();
             let jobs = plan_jobs(
@@ -189,13 +195,19 @@ pub fn render(
                     bodies,
                 },
             );
-            jobs.par_iter().for_each(|job| match r.page(job) {
-                Ok(page) => outcome.put(sink, page),
-                Err(d) => outcome.error(d),
-            });
-            for page in crate::opendata::files(plan, &view::rules(plan), lang, &dir) {
-                outcome.put(sink, page);
-            }
+            rayon::join(
+                || {
+                    jobs.par_iter().for_each(|job| match r.page(job) {
+                        Ok(page) => outcome.put(sink, page),
+                        Err(d) => outcome.error(d),
+                    })
+                },
+                || {
+                    crate::opendata::files(plan, &view::rules(plan), lang, &dir, &|page| {
+                        outcome.put(sink, page)
+                    })
+                },
+            );
             PlanSummary::of(&pv)
         })
         .collect();
@@ -285,7 +297,8 @@ impl PlanSummary {
 struct Shared {
     plan: Value,
     sectors: Vec<Value>,
-    bodies: Vec<String>,
+    /// Each sector's body for its page and for report.html.
+    bodies: Vec<(Value, Value)>,
 }
 
 /// The pages of one plan. `shared` holds the statuses, base URL and data columns.
@@ -322,13 +335,8 @@ fn plan_jobs(
         ),
         ("feed.xml", "feed.xml", lang.t("updates"), "feed"),
     ];
-    // report.html nests each sector one level under its own heading.
-    let report_bodies = Value::from(
-        plan.bodies
-            .iter()
-            .map(|b| Value::safe_string(&demote_headings(b)))
-            .collect::<Vec<_>>(),
-    );
+    let (page_bodies, report_bodies): (Vec<Value>, Vec<Value>) = plan.bodies.into_iter().unzip();
+    let report_bodies = Value::from(report_bodies);
     let mut jobs: Vec<Job> = top_level
         .into_iter()
         .map(|(file, template, title, current)| {
@@ -348,22 +356,18 @@ fn plan_jobs(
             }
         })
         .collect();
-    jobs.extend(
-        pv.sectors
-            .iter()
-            .zip(plan.sectors)
-            .zip(&plan.bodies)
-            .map(|((sv, sector), body)| Job {
-                path: format!("{dir}{}", sv.href),
-                template: "sector.html",
-                root: format!("{root}../"),
-                plan_root: "../",
-                plan: Some(plan.plan.clone()),
-                title: sv.name.clone(),
-                current: sv.id.clone(),
-                extra: vec![("sector", sector), ("body", Value::safe_string(body))],
-            }),
-    );
+    jobs.extend(pv.sectors.iter().zip(plan.sectors).zip(page_bodies).map(
+        |((sv, sector), body)| Job {
+            path: format!("{dir}{}", sv.href),
+            template: "sector.html",
+            root: format!("{root}../"),
+            plan_root: "../",
+            plan: Some(plan.plan.clone()),
+            title: sv.name.clone(),
+            current: sv.id.clone(),
+            extra: vec![("sector", sector), ("body", body)],
+        },
+    ));
     jobs
 }
 
@@ -519,10 +523,12 @@ impl Renderer<'_> {
         for (k, v) in &job.extra {
             ctx.insert_value(*k, v.clone());
         }
-        match self.theme.tera.render(job.template, &ctx) {
-            Ok(text) => Ok(Page {
+        // Straight into bytes: `render` would check the whole page is UTF-8 once more.
+        let mut bytes = Vec::new();
+        match self.theme.tera.render_to(job.template, &ctx, &mut bytes) {
+            Ok(()) => Ok(Page {
                 path: job.path.clone(),
-                bytes: text.into_bytes(),
+                bytes,
             }),
             Err(e) => Err(template_error(&e, &self.theme.origins)),
         }

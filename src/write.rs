@@ -2,7 +2,7 @@
 //! which replaces `output/` only once every file is written. A failed or killed build leaves the
 //! previous output as it was.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -111,6 +111,10 @@ pub struct Staging {
     dir: PathBuf,
     retired: PathBuf,
     paths: Mutex<BTreeSet<String>>,
+    /// Folders already created inside the staging folder (one `mkdir` each, not one per file).
+    folders: Mutex<HashSet<PathBuf>>,
+    /// Whether there is a previous output to compare with.
+    previous: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
     delay: Option<std::time::Duration>,
@@ -138,6 +142,8 @@ impl Staging {
             retired: parent.join(format!(".{name}.old-{pid}")),
             dir,
             paths: Mutex::new(BTreeSet::new()),
+            folders: Mutex::default(),
+            previous: output.is_dir(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             delay: test_delay(),
@@ -179,10 +185,14 @@ impl Sink for Staging {
         }
         let target = self.dir.join(rel);
         if let Some(p) = target.parent() {
-            fs::create_dir_all(p)?;
+            let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+            if !folders.contains(p) {
+                fs::create_dir_all(p)?;
+                folders.insert(p.to_path_buf());
+            }
         }
         let old = self.output.join(rel);
-        if same_bytes(&old, &page.bytes) && fs::hard_link(&old, &target).is_ok() {
+        if self.previous && same_bytes(&old, &page.bytes) && fs::hard_link(&old, &target).is_ok() {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else {
             fs::write(&target, &page.bytes)?;
