@@ -197,6 +197,9 @@ fn sector_json<'a>(s: &'a Sector, rules: &Rules, lang: &Lang) -> SectorJson<'a> 
     }
 }
 
+/// Writes one CSV table of a plan from its sectors.
+type Table = fn(&str, &[SectorJson<'_>]) -> Vec<u8>;
+
 /// Every data file of a plan, under `dir` (`""` or `"<plan>/"`), handed to `put` as soon as it
 /// is made. Sectors are converted and written in parallel.
 pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str, put: &(dyn Fn(Page) + Sync)) {
@@ -213,7 +216,7 @@ pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str, put: &(dyn Fn(P
             sj
         })
         .collect();
-    let tables: [(&str, fn(&str, &[SectorJson<'_>]) -> Vec<u8>); 3] = [
+    let tables: [(&str, Table); 3] = [
         ("indicators.csv", indicators_csv),
         ("actuals.csv", actuals_csv),
         ("tasks.csv", tasks_csv),
