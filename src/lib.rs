@@ -17,6 +17,7 @@ pub mod opendata;
 pub mod period;
 pub mod render;
 pub mod serve;
+pub mod session;
 pub mod slug;
 pub mod status;
 pub mod theme;
@@ -85,15 +86,32 @@ pub(crate) fn project_dir(content: &Path) -> PathBuf {
     }
 }
 
+/// A loaded, valid project: the site, its theme, and the folder of each plan (by plan id).
+pub(crate) struct Prepared {
+    site: model::Site,
+    theme: theme::Theme,
+    dirs: std::collections::BTreeMap<String, PathBuf>,
+    /// The files as read, kept only for `serve` (see [`prepare`]).
+    sources: Option<load::Content>,
+}
+
 /// Loads and validates everything, returning the site and theme when there are no errors.
+/// With `keep_sources` the files as read are kept too; otherwise they are freed before
+/// rendering.
 fn prepare(
     opts: &Options,
     locate: bool,
+    keep_sources: bool,
     timings: &mut Timings,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(model::Site, theme::Theme)> {
+) -> Option<Prepared> {
     let content = load::load(&opts.content, opts.max_file_bytes, diags);
     timings.lap("load and parse");
+    let dirs = content
+        .plans
+        .iter()
+        .filter_map(|p| Some((p.id.clone(), p.file.path.parent()?.to_path_buf())))
+        .collect();
     let theme_name = opts
         .theme
         .clone()
@@ -131,18 +149,26 @@ fn prepare(
         .map(|t| t.langs.keys().cloned().collect())
         .unwrap_or_default();
     timings.lap("theme");
-    let site = validate::validate(content, &locales, locate, diags);
+    let site = validate::validate(&content, &locales, locate, diags);
+    let sources = keep_sources.then_some(content);
     timings.lap("validate");
     if has_errors(diags) {
         return None;
     }
-    Some((site?, theme?))
+    Some(Prepared {
+        site: site?,
+        theme: theme?,
+        dirs,
+        sources,
+    })
 }
 
 /// Validates the content and theme without writing anything; returns every problem.
 pub fn check(opts: &Options) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    if let Some((site, theme)) = prepare(opts, true, &mut Timings::start(), &mut diags) {
+    if let Some(Prepared { site, theme, .. }) =
+        prepare(opts, true, false, &mut Timings::start(), &mut diags)
+    {
         // Rendering too (into nothing), so template errors surface in `check`.
         render::render(&site, &theme, &write::Discard, &mut diags);
         for plan in &site.plans {
@@ -213,31 +239,49 @@ impl Timings {
 /// Loads, validates and renders everything into `sink`. Every problem is returned on failure;
 /// the sink may then hold part of the site and must be discarded.
 pub fn render_into(opts: &Options, sink: &dyn write::Sink) -> Result<Site, Vec<Diagnostic>> {
+    render_prepared(opts, sink, false).map(|(site, _, _)| site)
+}
+
+/// Renders the whole site in memory: the site and its files, sorted by path.
+pub fn render_site(opts: &Options) -> Result<(Site, Vec<render::Page>), Vec<Diagnostic>> {
+    let memory = write::Memory::default();
+    let site = render_into(opts, &memory)?;
+    Ok((site, memory.into_pages()))
+}
+
+/// [`render_into`], also handing back the project and what rendering remembered of it.
+pub(crate) fn render_prepared(
+    opts: &Options,
+    sink: &dyn write::Sink,
+    keep_sources: bool,
+) -> Result<(Site, Prepared, render::Memo), Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut timings = Timings::start();
-    let Some((site, theme)) = prepare(opts, false, &mut timings, &mut diags) else {
+    let Some(prepared) = prepare(opts, false, keep_sources, &mut timings, &mut diags) else {
         diagnostic::sort(&mut diags);
         return Err(diags);
     };
-    let rendered = render::render(&site, &theme, sink, &mut diags);
+    let mut memo = render::Memo::default();
+    let rendered = render::render_plans(
+        &prepared.site,
+        &prepared.theme,
+        sink,
+        &mut diags,
+        None,
+        &mut memo,
+    );
     timings.lap("status, charts, pages and writing");
     diagnostic::sort(&mut diags);
     if has_errors(&diags) || (opts.deny_warnings && !diags.is_empty()) {
         return Err(diags);
     }
-    Ok(Site {
+    let site = Site {
         rendered,
-        plans: site.plans.len(),
+        plans: prepared.site.plans.len(),
         warnings: diags,
         timings,
-    })
-}
-
-/// Renders the whole site in memory (for `serve`): the site and its files, sorted by path.
-pub fn render_site(opts: &Options) -> Result<(Site, Vec<render::Page>), Vec<Diagnostic>> {
-    let memory = write::Memory::default();
-    let site = render_into(opts, &memory)?;
-    Ok((site, memory.into_pages()))
+    };
+    Ok((site, prepared, memo))
 }
 
 /// Builds the site into `opts.output`. On any error nothing is written and every problem is

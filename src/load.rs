@@ -233,6 +233,16 @@ pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content
     content
 }
 
+/// Reads and parses the one plan in `dir` (inside the content folder `root`) again, for `serve`.
+pub fn reload_plan(
+    root: &Path,
+    dir: &Path,
+    max_bytes: u64,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PlanSource> {
+    load_plan(dir, &Reader::new(root, max_bytes), diags)
+}
+
 fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option<PlanSource> {
     let id = dir.file_name()?.to_string_lossy().into_owned();
     let path = dir.join("plan.yaml");
@@ -272,6 +282,16 @@ fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option
         overview_en,
         sectors,
     })
+}
+
+/// Reads and parses one sector file (inside the content folder `root`) again, for `serve`.
+pub fn reload_sector(
+    root: &Path,
+    path: &Path,
+    max_bytes: u64,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SectorSource> {
+    load_sector(path, &Reader::new(root, max_bytes), diags)
 }
 
 fn load_sector(path: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option<SectorSource> {

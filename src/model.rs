@@ -59,7 +59,7 @@ pub struct Plan {
 }
 
 /// A sector or responsible agency.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sector {
     /// File name without extension.
     pub id: String,
@@ -120,7 +120,7 @@ pub struct Source {
 }
 
 /// The starting value of an indicator.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Baseline {
     /// Value.
     pub value: f64,
@@ -142,7 +142,7 @@ pub enum Value {
 }
 
 /// One reported actual.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Actual {
     /// Period covered.
     pub period: Period,
@@ -161,7 +161,7 @@ pub struct Actual {
 }
 
 /// An editor's status decision.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Override {
     /// Status to show.
     pub status: Status,
@@ -170,7 +170,7 @@ pub struct Override {
 }
 
 /// An indicator with its target and actuals.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     /// Id unique in the plan.
     pub id: String,
@@ -203,7 +203,7 @@ pub struct Indicator {
 }
 
 /// A dated progress note.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Update {
     /// Date.
     pub date: NaiveDate,
@@ -214,7 +214,7 @@ pub struct Update {
 }
 
 /// A qualitative task.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Task {
     /// Id unique in the plan.
     pub id: String,

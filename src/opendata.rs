@@ -2,6 +2,8 @@
 //! sources. CSV is UTF-8 with a byte-order mark (so Excel shows Vietnamese), numbers use a
 //! decimal point, and text cells that a spreadsheet would run as a formula are neutralised.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -197,31 +199,68 @@ fn sector_json<'a>(s: &'a Sector, rules: &Rules, lang: &Lang) -> SectorJson<'a> 
     }
 }
 
-/// Writes one CSV table of a plan from its sectors.
-type Table = fn(&str, &[SectorJson<'_>]) -> Vec<u8>;
+/// One sector's open data, made once for both its own files and the plan's: its JSON object
+/// and its rows of the three CSV tables (without header).
+#[derive(Debug)]
+pub struct SectorData {
+    json: Vec<u8>,
+    indicators: Vec<u8>,
+    actuals: Vec<u8>,
+    tasks: Vec<u8>,
+}
+
+/// A sector's open data.
+pub fn sector_data(plan: &str, s: &Sector, rules: &Rules, lang: &Lang) -> SectorData {
+    let sj = sector_json(s, rules, lang);
+    let one = std::slice::from_ref(&sj);
+    SectorData {
+        json: serde_json::to_vec(&sj).unwrap_or_default(),
+        indicators: indicators_csv(plan, one),
+        actuals: actuals_csv(plan, one),
+        tasks: tasks_csv(plan, one),
+    }
+}
 
 /// Every data file of a plan, under `dir` (`""` or `"<plan>/"`), handed to `put` as soon as it
-/// is made. Sectors are converted and written in parallel.
-pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str, put: &(dyn Fn(Page) + Sync)) {
-    let sectors: Vec<SectorJson<'_>> = plan
+/// is made. Sectors are converted in parallel, each once (or taken from `kept`); the plan's
+/// files are their concatenation. Returns each sector's data, for `serve` to keep.
+pub fn files(
+    plan: &Plan,
+    rules: &Rules,
+    lang: &Lang,
+    dir: &str,
+    put: &(dyn Fn(Page) + Sync),
+    kept: &(dyn Fn(&Sector) -> Option<Arc<SectorData>> + Sync),
+) -> Vec<Arc<SectorData>> {
+    let sectors: Vec<Arc<SectorData>> = plan
         .sectors
         .par_iter()
         .map(|s| {
-            let sj = sector_json(s, rules, lang);
-            put(json_page(format!("{dir}data/sectors/{}.json", s.id), &sj));
+            let data = kept(s).unwrap_or_else(|| Arc::new(sector_data(&plan.id, s, rules, lang)));
+            let mut json = data.json.clone();
+            json.push(b'\n');
+            put(Page {
+                path: format!("{dir}data/sectors/{}.json", s.id),
+                bytes: json,
+            });
             put(Page {
                 path: format!("{dir}data/sectors/{}.csv", s.id),
-                bytes: indicators_csv(&plan.id, std::slice::from_ref(&sj)),
+                bytes: csv_file(&INDICATOR_COLUMNS, &[&data.indicators]),
             });
-            sj
+            data
         })
         .collect();
-    let tables: [(&str, Table); 3] = [
-        ("indicators.csv", indicators_csv),
-        ("actuals.csv", actuals_csv),
-        ("tasks.csv", tasks_csv),
-    ];
-    let whole = PlanJson {
+    let table = |name: &str, header: &[&str], rows: fn(&SectorData) -> &[u8]| {
+        let parts: Vec<&[u8]> = sectors.iter().map(|d| rows(d)).collect();
+        put(Page {
+            path: format!("{dir}data/{name}"),
+            bytes: csv_file(header, &parts),
+        });
+    };
+    table("indicators.csv", &INDICATOR_COLUMNS, |d| &d.indicators);
+    table("actuals.csv", &ACTUAL_COLUMNS, |d| &d.actuals);
+    table("tasks.csv", &TASK_COLUMNS, |d| &d.tasks);
+    let head = PlanJson {
         id: &plan.id,
         title: &plan.title,
         issuer: &plan.issuer,
@@ -230,31 +269,39 @@ pub fn files(plan: &Plan, rules: &Rules, lang: &Lang, dir: &str, put: &(dyn Fn(P
         year: plan.year,
         as_of: plan.as_of.to_string(),
         source_url: plan.source_url.as_deref(),
-        sectors,
+        sectors: Vec::new(),
     };
-    rayon::join(
-        || {
-            tables.par_iter().for_each(|(name, table)| {
-                put(Page {
-                    path: format!("{dir}data/{name}"),
-                    bytes: table(&plan.id, &whole.sectors),
-                });
-            });
-        },
-        || {
-            put(json_page(format!("{dir}data/plan.json"), &whole));
-            put(Page {
-                path: format!("{dir}data/{SCHEMA_FILE}"),
-                bytes: serde_json::to_vec_pretty(&crate::input::schemas()).unwrap_or_default(),
-            });
-        },
-    );
+    // `sectors` is the last field: splice the sectors' objects into its empty list.
+    let mut json = serde_json::to_vec(&head).unwrap_or_default();
+    debug_assert!(json.ends_with(b"[]}"));
+    json.truncate(json.len().saturating_sub(2));
+    for (i, d) in sectors.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        json.extend_from_slice(&d.json);
+    }
+    json.extend_from_slice(b"]}\n");
+    put(Page {
+        path: format!("{dir}data/plan.json"),
+        bytes: json,
+    });
+    put(Page {
+        path: format!("{dir}data/{SCHEMA_FILE}"),
+        bytes: serde_json::to_vec_pretty(&crate::input::schemas()).unwrap_or_default(),
+    });
+    sectors
 }
 
-fn json_page(path: String, value: &impl Serialize) -> Page {
-    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
-    bytes.push(b'\n');
-    Page { path, bytes }
+/// A CSV file: byte-order mark, header, then the rows of every part.
+fn csv_file(header: &[&str], parts: &[&[u8]]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let _ = w.write_record(header);
+    let mut out = w.into_inner().unwrap_or_default();
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+    out
 }
 
 /// A text cell that cannot start a spreadsheet formula.
@@ -270,13 +317,13 @@ fn num(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+/// CSV rows, without header.
+fn csv_rows(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
     debug_assert!(
         rows.iter().all(|r| r.len() == header.len()),
         "every row has every column"
     );
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = w.write_record(header);
+    let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
         let _ = w.write_record(&row);
     }
@@ -349,7 +396,7 @@ fn indicators_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
             ]);
         }
     }
-    csv_bytes(&INDICATOR_COLUMNS, rows)
+    csv_rows(&INDICATOR_COLUMNS, rows)
 }
 
 /// Column names of `actuals.csv`.
@@ -400,7 +447,7 @@ fn actuals_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
             }
         }
     }
-    csv_bytes(&ACTUAL_COLUMNS, rows)
+    csv_rows(&ACTUAL_COLUMNS, rows)
 }
 
 /// Column names of `tasks.csv`.
@@ -435,7 +482,7 @@ fn tasks_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
             ]);
         }
     }
-    csv_bytes(&TASK_COLUMNS, rows)
+    csv_rows(&TASK_COLUMNS, rows)
 }
 
 /// A documented column for the data page.
@@ -482,7 +529,7 @@ mod tests {
 
     #[test]
     fn csv_has_bom_header_and_quotes() {
-        let bytes = csv_bytes(&["a", "b"], vec![vec!["x, y".into(), "\"q\"".into()]]);
+        let bytes = csv_rows(&["a", "b"], vec![vec!["x, y".into(), "\"q\"".into()]]);
         assert!(bytes.starts_with(b"\xEF\xBB\xBFa,b\n"));
         assert!(
             String::from_utf8(bytes)

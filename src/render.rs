@@ -4,9 +4,10 @@
 //! `base_url` a sitemap and robots.txt. Pages are rendered in parallel; each plan's view is
 //! built and converted to template values once, never per page.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -15,10 +16,11 @@ use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::format::Lang;
-use crate::model::Site;
-use crate::status::Status;
+use crate::model::{Sector, Site};
+use crate::opendata::SectorData;
+use crate::status::{Rules, Status};
 use crate::theme::{Theme, template_error};
-use crate::view::{self, PlanView, StatusView};
+use crate::view::{self, PlanView, SectorView, StatusView};
 use crate::write::Sink;
 
 /// A rendered file, with its path relative to the output folder (always `/`-separated).
@@ -100,6 +102,84 @@ pub fn render(
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
+    render_plans(site, theme, sink, diags, None, &mut Memo::default())
+}
+
+/// What a render remembers of every plan, so that a later render of only some plans can still
+/// make the site-wide pages (the plan index, the sitemap), and, for the plans asked to
+/// [keep](Memo::keep), each sector's view, body and data.
+#[derive(Default)]
+pub struct Memo {
+    summaries: BTreeMap<String, PlanSummary>,
+    paths: BTreeSet<String>,
+    /// Plans whose sectors are kept between renders, most recently asked for last.
+    keeping: Vec<String>,
+    kept: BTreeMap<String, Kept>,
+}
+
+/// How many plans keep their sectors between renders (each costs about as much memory as
+/// its pages).
+const KEEP: usize = 8;
+
+/// What a plan's sectors looked like when last rendered.
+struct Kept {
+    rules: Rules,
+    sectors: HashMap<String, KeptSector>,
+}
+
+struct KeptSector {
+    sector: Sector,
+    view: Arc<SectorView>,
+    /// The body as the sector page and as report.html show it.
+    bodies: (Value, Value),
+    data: Arc<SectorData>,
+}
+
+impl Kept {
+    /// The kept sector, if `s` is exactly what it was made from.
+    fn get(&self, s: &Sector) -> Option<&KeptSector> {
+        self.sectors.get(&s.id).filter(|k| k.sector == *s)
+    }
+}
+
+impl Memo {
+    /// From its next render on, keeps the views, bodies and data of plan `id`'s sectors, so
+    /// that a render after a change to one sector makes only that sector again. Only the last
+    /// few plans asked for are kept.
+    pub fn keep(&mut self, id: &str) {
+        self.keeping.retain(|k| k != id);
+        self.keeping.push(id.to_string());
+        if self.keeping.len() > KEEP {
+            let dropped = self.keeping.remove(0);
+            self.kept.remove(&dropped);
+        }
+    }
+
+    /// Forgets what plan `id`'s sectors looked like (its plan-wide settings changed).
+    pub fn forget(&mut self, id: &str) {
+        self.kept.remove(id);
+    }
+}
+
+/// The folder of a plan's files in the output: `""` for a lone plan, else `"<id>/"`.
+pub fn plan_dir(site: &Site, id: &str) -> String {
+    if site.plans.len() > 1 {
+        format!("{id}/")
+    } else {
+        String::new()
+    }
+}
+
+/// Like [`render`], but renders only the plans in `only` (all when `None`) and the site-wide
+/// pages, taking what they need of the other plans from `memo`, which it updates.
+pub fn render_plans(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    diags: &mut Vec<Diagnostic>,
+    only: Option<&BTreeSet<String>>,
+    memo: &mut Memo,
+) -> Rendered {
     let Some(lang) = theme.langs.get(&site.locale) else {
         diags.push(Diagnostic::error(
             &PathBuf::from("site.yaml"),
@@ -131,19 +211,22 @@ pub fn render(
     let statuses = Value::from_serializable(&statuses);
     let columns = Value::from_serializable(&crate::opendata::column_docs(lang));
 
-    let summaries: Vec<PlanSummary> = site
+    let (kept, keeping) = (&memo.kept, &memo.keeping);
+    let rendered: Vec<(PlanSummary, Option<Kept>)> = site
         .plans
         .par_iter()
+        .filter(|plan| only.is_none_or(|ids| ids.contains(&plan.id)))
         .map(|plan| {
-            let pv = view::plan_view(plan, lang);
+            let rules = view::rules(plan);
+            let old = kept.get(&plan.id).filter(|k| k.rules == rules);
+            let pv = view::plan_view_reusing(plan, lang, &|s| {
+                old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
+            });
             outcome
                 .charts
                 .fetch_add(pv.chart_count(), Ordering::Relaxed);
-            let (dir, root) = if several {
-                (format!("{}/", plan.id), "../")
-            } else {
-                (String::new(), "")
-            };
+            let dir = plan_dir(site, &plan.id);
+            let root = if several { "../" } else { "" };
             let base = site
                 .base_url
                 .as_deref()
@@ -170,7 +253,11 @@ pub fn render(
             // Each body as its page shows it and as report.html does, one heading level deeper.
             let bodies: Vec<(Value, Value)> = sectors
                 .par_iter()
-                .map(|sector| {
+                .zip(&plan.sectors)
+                .map(|(sector, s)| {
+                    if let Some(k) = old.and_then(|k| k.get(s)) {
+                        return k.bodies.clone();
+                    }
                     let body = r
                         .sector_body(&plan_value, sector, &shared)
                         .unwrap_or_else(|d| {
@@ -183,6 +270,8 @@ pub fn render(
                     )
                 })
                 .collect();
+            // Values share their text: keeping them copies nothing.
+            let kept_bodies = keeping.contains(&plan.id).then(|| bodies.clone());
             let jobs = plan_jobs(
                 &pv,
                 lang,
@@ -195,7 +284,7 @@ pub fn render(
                     bodies,
                 },
             );
-            rayon::join(
+            let ((), data) = rayon::join(
                 || {
                     jobs.par_iter().for_each(|job| match r.page(job) {
                         Ok(page) => outcome.put(sink, page),
@@ -203,14 +292,57 @@ pub fn render(
                     })
                 },
                 || {
-                    crate::opendata::files(plan, &view::rules(plan), lang, &dir, &|page| {
-                        outcome.put(sink, page)
-                    })
+                    crate::opendata::files(
+                        plan,
+                        &rules,
+                        lang,
+                        &dir,
+                        &|page| outcome.put(sink, page),
+                        &|s| old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.data)),
+                    )
                 },
             );
-            PlanSummary::of(&pv)
+            let keep = kept_bodies.map(|bodies| Kept {
+                rules,
+                sectors: plan
+                    .sectors
+                    .iter()
+                    .zip(&pv.sectors)
+                    .zip(bodies)
+                    .zip(data)
+                    .map(|(((s, view), bodies), data)| {
+                        let k = KeptSector {
+                            sector: s.clone(),
+                            view: Arc::clone(view),
+                            bodies,
+                            data,
+                        };
+                        (s.id.clone(), k)
+                    })
+                    .collect(),
+            });
+            (PlanSummary::of(&pv), keep)
         })
         .collect();
+
+    // Forget what the re-rendered (or removed) plans made before; remember what they made now.
+    let present: BTreeSet<&str> = site.plans.iter().map(|p| p.id.as_str()).collect();
+    memo.summaries
+        .retain(|id, _| present.contains(id.as_str()) && only.is_some_and(|o| !o.contains(id)));
+    memo.kept.retain(|id, _| present.contains(id.as_str()));
+    for (summary, keep) in rendered {
+        if let Some(k) = keep {
+            memo.kept.insert(summary.id.clone(), k);
+        }
+        memo.summaries.insert(summary.id.clone(), summary);
+    }
+    let dirs: Vec<String> = match only {
+        Some(ids) if several => ids.iter().map(|id| plan_dir(site, id)).collect(),
+        _ => vec![String::new()],
+    };
+    memo.paths
+        .retain(|p| !dirs.iter().any(|d| p.starts_with(d.as_str())));
+    let summaries: Vec<&PlanSummary> = memo.summaries.values().collect();
 
     let mut site_jobs = vec![Job {
         path: "404.html".into(),
@@ -240,20 +372,13 @@ pub fn render(
             Err(d) => outcome.error(d),
         }
     }
+    let paths = std::mem::take(&mut *outcome.paths.lock().unwrap_or_else(|e| e.into_inner()));
+    memo.paths.extend(paths.iter().cloned());
     if let Some(base) = &site.base_url {
-        let listed = outcome
-            .paths
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        for page in sitemap(base, &listed) {
+        for page in sitemap(base, &memo.paths) {
             outcome.put(sink, page);
         }
     }
-    let paths = outcome
-        .paths
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
     let mut errors = outcome
         .diags
         .into_inner()
@@ -398,7 +523,7 @@ pub fn demote_headings(html: &str) -> String {
 }
 
 /// `sitemap.xml` listing every page readers should find, and `robots.txt` pointing to it.
-fn sitemap(base: &str, paths: &[String]) -> Vec<Page> {
+fn sitemap(base: &str, paths: &BTreeSet<String>) -> Vec<Page> {
     let base = base.trim_end_matches('/');
     let mut urls: Vec<String> = paths
         .iter()

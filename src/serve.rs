@@ -9,21 +9,43 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
 use crate::Options;
+use crate::session::{Rebuilt, Session};
 
 /// What the server currently serves.
 #[derive(Default)]
 struct State {
     files: HashMap<String, Vec<u8>>,
+    /// The version in which each file last changed (appeared, changed bytes or went away).
+    changed: HashMap<String, u64>,
     /// Bumped after every rebuild, good or bad; pages poll for a change.
     version: u64,
     /// The diagnostics of the last failed rebuild, shown over the pages.
     errors: Option<String>,
+    /// The version in which the error overlay last appeared, changed or went away.
+    errors_changed: u64,
+}
+
+impl State {
+    /// Takes a rebuild's files; returns how many changed.
+    fn apply(&mut self, rebuilt: Rebuilt) -> usize {
+        let version = self.version + 1;
+        let changed = rebuilt.apply(&mut self.files);
+        for path in &changed {
+            self.changed.insert(path.clone(), version);
+        }
+        changed.len()
+    }
+
+    /// Whether the page at `key` must reload for a client that last saw `seen`.
+    fn stale(&self, key: &str, seen: u64) -> bool {
+        self.errors_changed > seen || self.changed.get(key).is_some_and(|v| *v > seen)
+    }
 }
 
 #[derive(Default)]
@@ -40,7 +62,8 @@ const DEBOUNCE: Duration = Duration::from_millis(25);
 /// Serves the site on `127.0.0.1:port` until the process is stopped.
 pub fn serve(opts: Options, port: u16) -> io::Result<()> {
     let shared = Arc::new(Shared::default());
-    rebuild(&opts, &shared);
+    let mut session = None;
+    rebuild(&opts, &shared, &mut session, None);
     let server = Server::http(("127.0.0.1", port)).map_err(|e| {
         io::Error::other(format!(
             "cannot listen on 127.0.0.1:{port}: {e} (try --port)"
@@ -63,7 +86,7 @@ pub fn serve(opts: Options, port: u16) -> io::Result<()> {
             .map_err(io::Error::other)?;
     }
     let rebuild_shared = Arc::clone(&shared);
-    std::thread::spawn(move || watch_loop(&opts, &rebuild_shared, &rx));
+    std::thread::spawn(move || watch_loop(&opts, &rebuild_shared, &mut session, &rx));
 
     for request in server.incoming_requests() {
         let shared = Arc::clone(&shared);
@@ -84,62 +107,99 @@ fn watched(opts: &Options) -> Vec<PathBuf> {
     dirs
 }
 
-fn watch_loop(opts: &Options, shared: &Shared, rx: &Receiver<notify::Result<notify::Event>>) {
+fn watch_loop(
+    opts: &Options,
+    shared: &Shared,
+    session: &mut Option<Session>,
+    rx: &Receiver<notify::Result<notify::Event>>,
+) {
     while let Ok(first) = rx.recv() {
-        let mut relevant = is_relevant(&first);
+        // `None`: the watcher lost track (an error): rebuild everything.
+        let mut changed = Some(Vec::new());
+        let mut take = |ev: notify::Result<notify::Event>| match (ev, changed.as_mut()) {
+            (Ok(ev), Some(paths)) => paths.extend(relevant_paths(&ev)),
+            _ => changed = None,
+        };
+        take(first);
         loop {
             match rx.recv_timeout(DEBOUNCE) {
-                Ok(ev) => relevant |= is_relevant(&ev),
+                Ok(ev) => take(ev),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        if relevant {
-            rebuild(opts, shared);
+        match changed {
+            Some(paths) if paths.is_empty() => {}
+            paths => rebuild(opts, shared, session, paths.as_deref()),
         }
     }
 }
 
-/// Changes to editors' swap and backup files do not trigger a rebuild.
-fn is_relevant(ev: &notify::Result<notify::Event>) -> bool {
-    let Ok(ev) = ev else { return true };
+/// The paths an event changed, leaving out reads and editors' swap and backup files.
+fn relevant_paths(ev: &notify::Event) -> Vec<PathBuf> {
     if ev.kind.is_access() {
-        return false;
+        return Vec::new();
     }
-    ev.paths.iter().any(|p| {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
-    })
+    ev.paths
+        .iter()
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
+        })
+        .cloned()
+        .collect()
 }
 
-fn rebuild(opts: &Options, shared: &Shared) {
-    let started = Instant::now();
-    let result = crate::render_site(opts);
+/// Rebuilds what `changed` files affect (everything when `None`, or when they reach beyond
+/// plan folders) and publishes the result; a failed rebuild keeps the last good files.
+fn rebuild(
+    opts: &Options,
+    shared: &Shared,
+    session: &mut Option<Session>,
+    changed: Option<&[PathBuf]>,
+) {
+    let partial = match (session.as_mut(), changed) {
+        (Some(s), Some(paths)) => s.rebuild(paths),
+        _ => None,
+    };
+    let full = partial.is_none();
+    let result = partial.unwrap_or_else(|| {
+        Session::start(opts).map(|(s, rebuilt)| {
+            *session = Some(s);
+            rebuilt
+        })
+    });
     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    match result {
-        Ok((site, pages)) => {
-            for w in &site.warnings {
+    let errors = match result {
+        Ok(rebuilt) => {
+            for w in &rebuilt.warnings {
                 eprint!("{w}");
             }
-            state.files = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
-            state.errors = None;
-            println!(
-                "rebuilt {} files in {} ms",
-                state.files.len(),
-                started.elapsed().as_millis()
-            );
+            let (made, millis) = (rebuilt.pages.len(), rebuilt.millis);
+            let changed = state.apply(rebuilt);
+            println!("rebuilt {made} files in {millis} ms ({changed} changed)");
+            None
         }
         Err(diags) => {
+            // After a failed full rebuild the next change must rebuild everything again; a
+            // failed partial one keeps the session, which remembers the failing plans.
+            if full {
+                *session = None;
+            }
             let text: String = diags.iter().map(ToString::to_string).collect();
             eprint!("{text}");
             eprintln!("rebuild failed: still serving the last good site");
-            state.errors = Some(text);
+            Some(text)
         }
-    }
+    };
     state.version += 1;
+    if state.errors != errors {
+        state.errors = errors;
+        state.errors_changed = state.version;
+    }
     shared.changed.notify_all();
 }
 
@@ -147,13 +207,16 @@ fn respond(request: Request, shared: &Shared) -> io::Result<()> {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     if path == "/__tiendo/wait" {
-        let seen: u64 = query
-            .strip_prefix("v=")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let version = wait_for_change(shared, seen);
+        let param = |name: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                .unwrap_or_default()
+        };
+        let seen: u64 = param("v").parse().unwrap_or(0);
+        let (version, reload) = wait_for_change(shared, seen, &page_key(&percent_decode(param("p"))));
         return request.respond(with_type(
-            Response::from_string(format!("{{\"v\":{version}}}")),
+            Response::from_string(format!("{{\"v\":{version},\"reload\":{reload}}}")),
             "application/json",
         ));
     }
@@ -188,13 +251,15 @@ fn respond(request: Request, shared: &Shared) -> io::Result<()> {
     }
 }
 
-fn wait_for_change(shared: &Shared, seen: u64) -> u64 {
+/// Waits for a rebuild after version `seen`; answers the version now and whether the page at
+/// `key` changed since (or the error overlay did), so that only changed pages reload.
+fn wait_for_change(shared: &Shared, seen: u64, key: &str) -> (u64, bool) {
     let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     let (state, _) = shared
         .changed
         .wait_timeout_while(state, POLL, |s| s.version == seen)
         .unwrap_or_else(|e| e.into_inner());
-    state.version
+    (state.version, state.stale(key, seen))
 }
 
 /// `/` → `index.html`, `/a/` → `a/index.html`, `/a/b.html` → `a/b.html`.
@@ -264,7 +329,7 @@ pub fn inject(html: &str, version: u64, errors: Option<&str>) -> String {
         )
     });
     let script = format!(
-        "<script>(function(){{var v={version};function poll(){{fetch('/__tiendo/wait?v='+v).then(function(r){{return r.json()}}).then(function(d){{if(d.v!==v){{location.reload()}}else{{poll()}}}}).catch(function(){{setTimeout(poll,1000)}})}}poll()}})()</script>"
+        "<script>(function(){{var v={version};function poll(){{fetch('/__tiendo/wait?v='+v+'&p='+encodeURIComponent(location.pathname)).then(function(r){{return r.json()}}).then(function(d){{if(d.reload){{location.reload()}}else{{v=d.v;poll()}}}}).catch(function(){{setTimeout(poll,1000)}})}}poll()}})()</script>"
     );
     match html.rfind("</body>") {
         Some(i) => format!("{}{overlay}{script}{}", &html[..i], &html[i..]),

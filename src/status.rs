@@ -115,7 +115,7 @@ pub struct Assessment {
 }
 
 /// Rules that apply to a whole plan.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rules {
     /// The date statuses are evaluated at.
     pub as_of: NaiveDate,

@@ -113,7 +113,7 @@ pub fn is_safe_id(id: &str) -> bool {
 /// Builds the site model, adding every problem to `diags`. `locales` are those the theme offers.
 /// With `locate`, indicators, actuals and tasks remember where they are written (for `check`).
 pub fn validate(
-    content: Content,
+    content: &Content,
     locales: &[String],
     locate: bool,
     diags: &mut Vec<Diagnostic>,
@@ -149,6 +149,11 @@ pub fn validate(
         theme,
         plans,
     })
+}
+
+/// Checks one plan again (for `serve`, after its files changed), for a site in `locale`.
+pub fn one_plan(source: &PlanSource, locale: &str, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
+    plan(source, locale == "en", false, diags)
 }
 
 type Settings = (Option<String>, String, Option<String>, String);

@@ -1,6 +1,8 @@
 //! View models: the plan with statuses decided and every number, date and label formatted for
 //! the page language. Templates only lay these out.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -215,7 +217,8 @@ pub struct PlanView {
     /// Introduction as HTML.
     pub overview_html: String,
     /// Sectors.
-    pub sectors: Vec<SectorView>,
+    /// Shared, so that `serve` can keep a sector's view for the next render without copying.
+    pub sectors: Vec<Arc<SectorView>>,
     /// Headline indicators.
     pub headline: Vec<IndicatorView>,
     /// Counts over all sectors.
@@ -344,12 +347,22 @@ pub fn rules(plan: &Plan) -> Rules {
 
 /// Builds the plan's view with every status decided.
 pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
+    plan_view_reusing(plan, lang, &|_| None)
+}
+
+/// [`plan_view`], taking each sector's view from `kept` when it has one (for `serve`, which
+/// keeps the views of sectors that did not change).
+pub fn plan_view_reusing(
+    plan: &Plan,
+    lang: &Lang,
+    kept: &(dyn Fn(&Sector) -> Option<Arc<SectorView>> + Sync),
+) -> PlanView {
     let rules = rules(plan);
     // Charts dominate the cost: sectors are drawn in parallel (order is kept).
-    let sectors: Vec<SectorView> = plan
+    let sectors: Vec<Arc<SectorView>> = plan
         .sectors
         .par_iter()
-        .map(|s| sector_view(s, &rules, lang))
+        .map(|s| kept(s).unwrap_or_else(|| Arc::new(sector_view(s, &rules, lang))))
         .collect();
     let headline = sectors
         .iter()
@@ -419,7 +432,7 @@ fn counts_text(counts: &[CountView]) -> String {
     parts.join("; ")
 }
 
-fn matrix_chart(plan: &Plan, sectors: &[SectorView], lang: &Lang) -> Option<String> {
+fn matrix_chart(plan: &Plan, sectors: &[Arc<SectorView>], lang: &Lang) -> Option<String> {
     let rows: Vec<chart::summary::Row<'_>> = sectors
         .iter()
         .map(|s| chart::summary::Row {

@@ -1,0 +1,151 @@
+//! Measures `tiendo serve`'s edit-to-reload time: from saving a changed sector file to the open
+//! page learning it must reload and fetching the new page, as a browser tab does.
+//!
+//! ```sh
+//! cargo build --release --bin tiendo --example serve_latency
+//! target/release/examples/serve_latency --content /tmp/nat/content [--runs 15]
+//! ```
+//!
+//! It copies nothing: it edits the first sector file of the first plan (toggling the first
+//! reported value) and restores it at the end. The server is `target/release/tiendo` (or the
+//! binary named by `TIENDO`).
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use std::{env, fs, thread};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).ok()?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())
+}
+
+fn version(page: &str) -> u64 {
+    page.split("var v=")
+        .nth(1)
+        .and_then(|r| r.split(';').next())
+        .and_then(|v| v.parse().ok())
+        .expect("served pages carry the reload script")
+}
+
+fn first_dir(dir: &Path, want: impl Fn(&Path) -> bool) -> PathBuf {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("readable folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| want(p))
+        .collect();
+    entries.sort();
+    entries.into_iter().next().expect("a matching entry")
+}
+
+fn main() {
+    let args: Vec<String> = env::args().collect();
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let content = PathBuf::from(arg("--content").expect("--content DIR"));
+    let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(15);
+    let plan = first_dir(&content, |p| p.join("plan.yaml").is_file());
+    let several = fs::read_dir(&content)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("plan.yaml").is_file())
+        .count()
+        > 1;
+    let sector = first_dir(&plan.join("sectors"), |p| {
+        p.extension().is_some_and(|x| x == "yaml")
+    });
+    let original = fs::read_to_string(&sector).unwrap();
+    let at = original.find("value: ").expect("a reported value") + "value: ".len();
+    let end = at + original[at..].find([',', '}', '\n']).unwrap();
+    let value: f64 = original[at..end].trim().parse().expect("a number");
+    let page = format!(
+        "/{}sectors/{}.html",
+        if several {
+            format!("{}/", plan.file_name().unwrap().to_string_lossy())
+        } else {
+            String::new()
+        },
+        sector.file_stem().unwrap().to_string_lossy()
+    );
+
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bin = env::var("TIENDO").unwrap_or_else(|_| "target/release/tiendo".into());
+    let started = Instant::now();
+    let _server = Server(
+        Command::new(bin)
+            .args(["serve", "--quiet", "--port", &port.to_string(), "--content"])
+            .arg(&content)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tiendo runs"),
+    );
+    let mut body = loop {
+        if let Some(b) = get(port, &page).filter(|b| b.contains("var v=")) {
+            break b;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "server up");
+        thread::sleep(Duration::from_millis(20));
+    };
+    println!(
+        "serving {page} after {} ms (first full build)",
+        started.elapsed().as_millis()
+    );
+
+    let mut times = Vec::new();
+    for run in 0..runs {
+        let v = version(&body);
+        // The long-poll a page holds open: returns once a rebuild changed this page.
+        let page_for_wait = page.clone();
+        let waiter = thread::spawn(move || loop {
+            let answer = get(port, &format!("/__tiendo/wait?v={v}&p={page_for_wait}"))
+                .unwrap_or_default();
+            if answer.contains("\"reload\":true") {
+                return Instant::now();
+            }
+        });
+        thread::sleep(Duration::from_millis(200));
+        let new_value = value + 0.01 * (run as f64 + 1.0);
+        let edited = format!("{}{new_value}{}", &original[..at], &original[end..]);
+        let t0 = Instant::now();
+        fs::write(&sector, edited).unwrap();
+        waiter.join().unwrap();
+        let fresh = get(port, &page).unwrap();
+        let took = t0.elapsed();
+        assert_ne!(fresh, body, "the page changed");
+        body = fresh;
+        times.push(took.as_secs_f64() * 1000.0);
+    }
+    fs::write(&sector, &original).unwrap();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "edit -> reload signal -> page fetched, {runs} runs: median {:.0} ms (min {:.0}, max {:.0})",
+        times[times.len() / 2],
+        times[0],
+        times[times.len() - 1]
+    );
+}

@@ -1,0 +1,303 @@
+//! A project kept in memory between rebuilds, for `serve`. A change inside plan folders reloads,
+//! re-checks and re-renders only those plans (and the few site-wide pages); anything else — a
+//! theme, `site.yaml`, a plan added or removed — rebuilds everything. A plan whose files failed
+//! to load stays in every later partial rebuild until it passes, so a fix anywhere never hides
+//! an error elsewhere.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::diagnostic::{self, Diagnostic, has_errors};
+use crate::render::{self, Memo, Page};
+use crate::load::PlanSource;
+use crate::{Options, Prepared, load, validate, write};
+
+/// A successfully rendered project, ready to re-render parts of.
+pub struct Session {
+    opts: Options,
+    project: Prepared,
+    memo: Memo,
+    /// Plans (by id) whose last reload failed.
+    dirty: BTreeSet<String>,
+}
+
+/// What a rebuild produced.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// The files made: every file of the site, or of the re-rendered plans and the site pages.
+    pub pages: Vec<Page>,
+    /// Output folders whose files `pages` replace wholesale (files missing from `pages` are
+    /// gone); `None` when `pages` is the whole site.
+    pub replaces: Option<Vec<String>>,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+    /// How long it took, in milliseconds.
+    pub millis: u128,
+}
+
+impl Rebuilt {
+    /// Brings `files` (path → bytes, the whole site as last built) up to date; returns the
+    /// paths that appeared, changed or went away.
+    pub fn apply(self, files: &mut HashMap<String, Vec<u8>>) -> Vec<String> {
+        // The files this rebuild replaces wholesale; what is left of them afterwards is gone.
+        let mut old: HashMap<String, Vec<u8>> = match &self.replaces {
+            None => std::mem::take(files),
+            Some(dirs) => {
+                let keys: Vec<String> = files
+                    .keys()
+                    .filter(|k| dirs.iter().any(|d| k.starts_with(d.as_str())))
+                    .cloned()
+                    .collect();
+                keys.into_iter()
+                    .filter_map(|k| files.remove_entry(&k))
+                    .collect()
+            }
+        };
+        let mut changed = Vec::new();
+        for page in self.pages {
+            let before = old.remove(&page.path).or_else(|| files.remove(&page.path));
+            if before.as_ref() != Some(&page.bytes) {
+                changed.push(page.path.clone());
+            }
+            files.insert(page.path, page.bytes);
+        }
+        changed.extend(old.into_keys());
+        changed.sort();
+        changed
+    }
+}
+
+impl Session {
+    /// Loads, checks and renders the whole project.
+    pub fn start(opts: &Options) -> Result<(Session, Rebuilt), Vec<Diagnostic>> {
+        let started = Instant::now();
+        let memory = write::Memory::default();
+        let (site, project, memo) = crate::render_prepared(opts, &memory, true)?;
+        let session = Session {
+            opts: opts.clone(),
+            project,
+            memo,
+            dirty: BTreeSet::new(),
+        };
+        let rebuilt = Rebuilt {
+            pages: memory.into_pages(),
+            replaces: None,
+            warnings: site.warnings,
+            millis: started.elapsed().as_millis(),
+        };
+        Ok((session, rebuilt))
+    }
+
+    /// Rebuilds what the `changed` files affect, or says `None` when a change reaches beyond
+    /// plan folders and everything must be rebuilt with [`Session::start`].
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Option<Result<Rebuilt, Vec<Diagnostic>>> {
+        let ids = self.affected(changed)?;
+        for path in changed {
+            // Plan-wide settings and the overview may show in every sector's body.
+            let in_sectors = path
+                .parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == "sectors");
+            if !in_sectors && let Some(id) = self.plan_of(path) {
+                self.memo.forget(&id);
+            }
+        }
+        for id in &ids {
+            self.memo.keep(id);
+        }
+        Some(self.update(&ids, changed))
+    }
+
+    /// The plan whose folder holds `path`.
+    fn plan_of(&self, path: &Path) -> Option<String> {
+        let path = absolute(path);
+        self.project
+            .dirs
+            .iter()
+            .find(|(_, dir)| path.starts_with(absolute(dir)))
+            .map(|(id, _)| id.clone())
+    }
+
+    /// The plans (by id) that `changed` files belong to, or `None` when a change reaches
+    /// beyond plan folders and everything must be rebuilt.
+    fn affected(&self, changed: &[PathBuf]) -> Option<BTreeSet<String>> {
+        // A lone plan is the whole site (and may give it its title): rebuild it all.
+        if self.project.site.plans.len() < 2 {
+            return None;
+        }
+        let mut ids = self.dirty.clone();
+        for path in changed {
+            let id = self.plan_of(path)?;
+            if !self.project.dirs[&id].join("plan.yaml").is_file() {
+                return None;
+            }
+            ids.insert(id);
+        }
+        Some(ids)
+    }
+
+    /// Reloads, checks and re-renders the plans `ids`, given the `changed` files. On errors
+    /// the session keeps the last good version of each plan and remembers the failing ones for
+    /// the next rebuild.
+    fn update(
+        &mut self,
+        ids: &BTreeSet<String>,
+        changed: &[PathBuf],
+    ) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let mut diags = Vec::new();
+        let locale = self.project.site.locale.clone();
+        let mut plans = Vec::new();
+        for id in ids {
+            let mut found = Vec::new();
+            let files: Vec<PathBuf> = changed
+                .iter()
+                .filter(|p| self.plan_of(p).as_ref() == Some(id))
+                .map(|p| absolute(p))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let source = self.reload(id, &files, &mut found);
+            let plan = source.and_then(|s| validate::one_plan(s, &locale, &mut found));
+            match plan {
+                Some(plan) if !has_errors(&found) => plans.push(plan),
+                _ => {
+                    self.dirty.insert(id.clone());
+                }
+            }
+            diags.extend(found);
+        }
+        if has_errors(&diags) {
+            diagnostic::sort(&mut diags);
+            return Err(diags);
+        }
+        self.dirty.clear();
+        for plan in plans {
+            if let Some(old) = self
+                .project
+                .site
+                .plans
+                .iter_mut()
+                .find(|p| p.id == plan.id)
+            {
+                *old = plan;
+            }
+        }
+        let memory = write::Memory::default();
+        let site = &self.project.site;
+        render::render_plans(
+            site,
+            &self.project.theme,
+            &memory,
+            &mut diags,
+            Some(ids),
+            &mut self.memo,
+        );
+        diagnostic::sort(&mut diags);
+        if has_errors(&diags) {
+            return Err(diags);
+        }
+        Ok(Rebuilt {
+            pages: memory.into_pages(),
+            replaces: Some(ids.iter().map(|id| render::plan_dir(site, id)).collect()),
+            warnings: diags,
+            millis: started.elapsed().as_millis(),
+        })
+    }
+}
+
+impl Session {
+    /// Brings plan `id`'s sources up to date with its changed `files` and returns them: only
+    /// the changed sector files are read again when nothing else changed (and the plan did not
+    /// fail last time), else the whole plan.
+    fn reload(
+        &mut self,
+        id: &str,
+        files: &[PathBuf],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<&PlanSource> {
+        let (root, max) = (self.opts.content.clone(), self.opts.max_file_bytes);
+        let dir = self.project.dirs.get(id)?.clone();
+        let sources = self.project.sources.as_mut()?;
+        let at = sources.plans.iter().position(|p| p.id == id)?;
+        let sectors = absolute(&dir.join("sectors"));
+        let mut whole = self.dirty.contains(id);
+        for file in files {
+            if whole {
+                break;
+            }
+            let plan = &mut sources.plans[at];
+            whole = !file.starts_with(&sectors);
+            if !whole {
+                reload_sector_file(plan, file, &root, max, diags);
+            }
+        }
+        if whole {
+            sources.plans[at] = load::reload_plan(&root, &dir, max, diags)?;
+        }
+        sources.plans.get(at)
+    }
+}
+
+/// Updates `plan`'s sectors for a change to `file` in its `sectors` folder.
+fn reload_sector_file(
+    plan: &mut PlanSource,
+    file: &Path,
+    root: &Path,
+    max: u64,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let is_yaml = file.extension().is_some_and(|x| x == "yaml" || x == "yml");
+    let yaml = if is_yaml {
+        file.to_path_buf()
+    } else {
+        // A commentary file: the sector that shows it, or whose default commentary it is.
+        let shown = |t: &Option<load::Text>| t.as_ref().is_some_and(|t| absolute(&t.path) == file);
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        let stem = name.as_deref().and_then(|n| {
+            n.strip_suffix(".en.md")
+                .or_else(|| n.strip_suffix(".md"))
+                .map(str::to_owned)
+        });
+        let found = plan.sectors.iter().find(|s| {
+            shown(&s.commentary) || shown(&s.commentary_en) || stem.as_deref() == Some(&s.id)
+        });
+        match found {
+            Some(s) => absolute(&s.file.path),
+            // No sector shows it (an editor's temporary file, notes): nothing to redo. A sector
+            // that names a missing file failed last time, and its plan is read whole.
+            None => return,
+        }
+    };
+    let was = plan
+        .sectors
+        .iter()
+        .position(|s| absolute(&s.file.path) == yaml);
+    if !yaml.is_file() {
+        // Deleted.
+        if let Some(i) = was {
+            plan.sectors.remove(i);
+        }
+        return;
+    }
+    // Read it by the path it was first read by, so messages name it the same way.
+    let path = was.map_or_else(|| yaml.clone(), |i| plan.sectors[i].file.path.clone());
+    let Some(fresh) = load::reload_sector(root, &path, max, diags) else {
+        // Unreadable or not YAML: reported; the plan is marked as failing.
+        return;
+    };
+    match was {
+        Some(i) => plan.sectors[i] = fresh,
+        None => {
+            let i = plan
+                .sectors
+                .partition_point(|s| absolute(&s.file.path) < yaml);
+            plan.sectors.insert(i, fresh);
+        }
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}

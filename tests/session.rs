@@ -1,0 +1,130 @@
+//! `serve`'s partial rebuilds: after every kind of change inside a plan folder, the site kept in
+//! memory and brought up to date by re-rendering only that plan must equal a full build of the
+//! same files, byte for byte; changes elsewhere must ask for a full rebuild.
+
+mod common;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{copy_dir, root, scratch};
+use tiendo::Options;
+use tiendo::session::Session;
+
+fn full(opts: &Options) -> HashMap<String, Vec<u8>> {
+    let (_, pages) = tiendo::render_site(opts).expect("a full build succeeds");
+    pages.into_iter().map(|p| (p.path, p.bytes)).collect()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} holds {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Rebuilds after `changed`, applies the result, and checks it against a full build. Returns
+/// the paths that changed.
+fn step(
+    session: &mut Session,
+    files: &mut HashMap<String, Vec<u8>>,
+    opts: &Options,
+    changed: &[PathBuf],
+) -> Vec<String> {
+    let rebuilt = session
+        .rebuild(changed)
+        .expect("a change inside a plan folder rebuilds only that plan")
+        .expect("the content is valid");
+    assert!(
+        rebuilt.pages.iter().all(|p| !p.path.starts_with("a-2024/")),
+        "the other plan is not rendered again"
+    );
+    let changed = rebuilt.apply(files);
+    let expected = full(opts);
+    let mut paths: Vec<&String> = expected.keys().collect();
+    paths.sort();
+    for path in paths {
+        assert!(
+            files.get(path) == expected.get(path),
+            "{path} differs from a full build"
+        );
+    }
+    assert_eq!(files.len(), expected.len(), "same files as a full build");
+    changed
+}
+
+#[test]
+fn partial_rebuilds_equal_full_builds() {
+    let work = scratch("session");
+    let content = work.join("content");
+    copy_dir(
+        &root().join("tests/fixtures/sites/every-kind/content/tinh-2024"),
+        &content.join("a-2024"),
+    );
+    copy_dir(
+        &root().join("starter/content/tinh-mau-2024"),
+        &content.join("b-2024"),
+    );
+    fs::write(
+        content.join("site.yaml"),
+        "title: Hai kế hoạch\nbase_url: https://kehoach.example.gov.vn/\n",
+    )
+    .unwrap();
+    let opts = Options::new(&content, work.join("output"));
+    let (mut session, first) = Session::start(&opts).expect("the project builds");
+    assert!(first.replaces.is_none());
+    let mut files = HashMap::new();
+    first.apply(&mut files);
+    assert_eq!(files, full(&opts));
+
+    let b = content.join("b-2024");
+    let economy = b.join("sectors/kinh-te.yaml");
+    let society = b.join("sectors/xa-hoi.yaml");
+
+    // One figure: its sector page, the plan pages showing it, its data files, the index.
+    edit(&economy, "value: 6.9", "value: 7.2");
+    let changed = step(&mut session, &mut files, &opts, &[economy.clone()]);
+    assert!(changed.contains(&"b-2024/sectors/kinh-te.html".to_string()));
+    assert!(changed.contains(&"b-2024/data/sectors/kinh-te.json".to_string()));
+    assert!(!changed.contains(&"b-2024/sectors/xa-hoi.html".to_string()));
+    // The same sector again (its view and body are now kept between rebuilds).
+    edit(&economy, "value: 7.2", "value: 7.4");
+    step(&mut session, &mut files, &opts, &[economy.clone()]);
+
+    // Commentary, an editor's temporary file, and a sector removed and added back.
+    edit(&b.join("sectors/xa-hoi.md"), "Sở Lao động", "Sở Lao động, mới,");
+    step(&mut session, &mut files, &opts, &[b.join("sectors/xa-hoi.md")]);
+    fs::write(b.join("sectors/.kinh-te.yaml.swp"), "x").unwrap();
+    step(&mut session, &mut files, &opts, &[b.join("sectors/.kinh-te.yaml.swp")]);
+    let kept = fs::read_to_string(&society).unwrap();
+    fs::remove_file(&society).unwrap();
+    let changed = step(&mut session, &mut files, &opts, &[society.clone()]);
+    assert!(changed.contains(&"b-2024/sectors/xa-hoi.html".to_string()));
+    assert!(!files.contains_key("b-2024/sectors/xa-hoi.html"));
+    fs::write(&society, &kept).unwrap();
+    step(&mut session, &mut files, &opts, &[society.clone()]);
+
+    // Invalid content: an error, the session keeps its last good state; the fix rebuilds.
+    edit(&economy, "[7.0, 7.5]", "[7.5, 7.0]");
+    let errors = session.rebuild(&[economy.clone()]).unwrap().unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.to_string().contains("greater than its maximum")),
+        "{errors:?}"
+    );
+    // A change elsewhere in the plan still reports the unfixed file.
+    edit(&society, "name:", "name: ");
+    assert!(session.rebuild(&[society.clone()]).unwrap().is_err());
+    edit(&economy, "[7.5, 7.0]", "[7.0, 7.5]");
+    step(&mut session, &mut files, &opts, &[economy.clone()]);
+
+    // Plan-wide settings reach every page of the plan.
+    edit(&b.join("plan.yaml"), "# as_of: 2024-10-15", "as_of: 2024-10-20");
+    step(&mut session, &mut files, &opts, &[b.join("plan.yaml")]);
+
+    // Beyond plan folders: a full rebuild is needed.
+    assert!(session.rebuild(&[content.join("site.yaml")]).is_none());
+    assert!(session.rebuild(&[content.join("c-2024/plan.yaml")]).is_none());
+    fs::remove_dir_all(&work).unwrap();
+}
