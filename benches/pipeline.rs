@@ -24,6 +24,29 @@ fn yaml(c: &mut Criterion) {
     g.finish();
 }
 
+fn status(c: &mut Criterion) {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
+    let mut diags = Vec::new();
+    let content = tiendo::load::load(root, 10 << 20, &mut diags);
+    let site = tiendo::validate::validate(&content, &["vi".into()], false, &mut diags)
+        .expect("the bundled plan is valid");
+    let plan = &site.plans[0];
+    let rules = tiendo::view::rules(plan);
+    let count: usize = plan.sectors.iter().map(|s| s.indicators.len()).sum();
+    let mut g = c.benchmark_group("status");
+    g.throughput(Throughput::Elements(count as u64));
+    g.bench_function("assess every indicator of the bundled plan", |b| {
+        b.iter(|| {
+            for s in &plan.sectors {
+                for i in &s.indicators {
+                    black_box(tiendo::status::assess(black_box(i), &rules));
+                }
+            }
+        })
+    });
+    g.finish();
+}
+
 fn bullet() -> Bullet<'static> {
     let target = Target::Range { min: 7.0, max: 7.5 };
     Bullet {
@@ -89,5 +112,5 @@ fn site(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, yaml, charts, site);
+criterion_group!(benches, yaml, status, charts, site);
 criterion_main!(benches);

@@ -121,11 +121,13 @@ fn main() {
         let v = version(&body);
         // The long-poll a page holds open: returns once a rebuild changed this page.
         let page_for_wait = page.clone();
-        let waiter = thread::spawn(move || loop {
-            let answer = get(port, &format!("/__tiendo/wait?v={v}&p={page_for_wait}"))
-                .unwrap_or_default();
-            if answer.contains("\"reload\":true") {
-                return Instant::now();
+        let waiter = thread::spawn(move || {
+            loop {
+                let answer = get(port, &format!("/__tiendo/wait?v={v}&p={page_for_wait}"))
+                    .unwrap_or_default();
+                if answer.contains("\"reload\":true") {
+                    return Instant::now();
+                }
             }
         });
         thread::sleep(Duration::from_millis(200));
@@ -141,11 +143,17 @@ fn main() {
         times.push(took.as_secs_f64() * 1000.0);
     }
     fs::write(&sector, &original).unwrap();
+    // The first edit of a plan renders all of it; later ones redraw only the changed sector.
+    let first = times.remove(0);
     times.sort_by(f64::total_cmp);
-    println!(
-        "edit -> reload signal -> page fetched, {runs} runs: median {:.0} ms (min {:.0}, max {:.0})",
-        times[times.len() / 2],
-        times[0],
-        times[times.len() - 1]
-    );
+    println!("edit -> reload signal -> page fetched: first edit {first:.0} ms");
+    if !times.is_empty() {
+        println!(
+            "  next {} edits: median {:.0} ms (min {:.0}, max {:.0})",
+            times.len(),
+            times[times.len() / 2],
+            times[0],
+            times[times.len() - 1]
+        );
+    }
 }

@@ -529,8 +529,10 @@ mod tests {
 
     #[test]
     fn csv_has_bom_header_and_quotes() {
-        let bytes = csv_rows(&["a", "b"], vec![vec!["x, y".into(), "\"q\"".into()]]);
-        assert!(bytes.starts_with(b"\xEF\xBB\xBFa,b\n"));
+        let rows = csv_rows(&["a", "b"], vec![vec!["x, y".into(), "\"q\"".into()]]);
+        let more = csv_rows(&["a", "b"], vec![vec!["z".into(), "".into()]]);
+        let bytes = csv_file(&["a", "b"], &[&more, &rows]);
+        assert!(bytes.starts_with(b"\xEF\xBB\xBFa,b\nz,\n"));
         assert!(
             String::from_utf8(bytes)
                 .unwrap()

@@ -214,7 +214,8 @@ fn respond(request: Request, shared: &Shared) -> io::Result<()> {
                 .unwrap_or_default()
         };
         let seen: u64 = param("v").parse().unwrap_or(0);
-        let (version, reload) = wait_for_change(shared, seen, &page_key(&percent_decode(param("p"))));
+        let (version, reload) =
+            wait_for_change(shared, seen, &page_key(&percent_decode(param("p"))));
         return request.respond(with_type(
             Response::from_string(format!("{{\"v\":{version},\"reload\":{reload}}}")),
             "application/json",

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::diagnostic::{self, Diagnostic, has_errors};
-use crate::render::{self, Memo, Page};
 use crate::load::PlanSource;
+use crate::render::{self, Memo, Page};
 use crate::{Options, Prepared, load, validate, write};
 
 /// A successfully rendered project, ready to re-render parts of.
@@ -174,13 +174,7 @@ impl Session {
         }
         self.dirty.clear();
         for plan in plans {
-            if let Some(old) = self
-                .project
-                .site
-                .plans
-                .iter_mut()
-                .find(|p| p.id == plan.id)
-            {
+            if let Some(old) = self.project.site.plans.iter_mut().find(|p| p.id == plan.id) {
                 *old = plan;
             }
         }

@@ -78,17 +78,25 @@ fn serve_reloads_overlays_errors_and_recovers() {
         .parse()
         .unwrap();
 
-    // A reload request returns once the site changes.
-    let waiter = thread::spawn(move || get(port, &format!("/__tiendo/wait?v={version}")));
+    // A reload request returns once the site changes, telling the page whether it changed.
+    let wait = |page: &'static str| {
+        thread::spawn(move || get(port, &format!("/__tiendo/wait?v={version}&p={page}")))
+    };
+    let (shown, other) = (wait(page), wait("%2Fmethodology.html"));
     thread::sleep(Duration::from_millis(300));
     let sector = work.join("content/tinh-2024/sectors/kinh-te.yaml");
     let yaml = fs::read_to_string(&sector).unwrap();
     fs::write(&sector, yaml.replace("value: 6.9,", "value: 7.1,")).unwrap();
-    let answer = waiter.join().unwrap().unwrap();
-    assert_ne!(
-        answer,
-        format!("{{\"v\":{version}}}"),
-        "the version moved on"
+    let next = version + 1;
+    assert_eq!(
+        shown.join().unwrap().unwrap(),
+        format!("{{\"v\":{next},\"reload\":true}}"),
+        "the edited sector's page reloads"
+    );
+    assert_eq!(
+        other.join().unwrap().unwrap(),
+        format!("{{\"v\":{next},\"reload\":false}}"),
+        "a page the edit does not touch stays"
     );
     until(port, page, |b| b.contains("7,1 %"));
 

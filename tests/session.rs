@@ -83,30 +83,67 @@ fn partial_rebuilds_equal_full_builds() {
 
     // One figure: its sector page, the plan pages showing it, its data files, the index.
     edit(&economy, "value: 6.9", "value: 7.2");
-    let changed = step(&mut session, &mut files, &opts, &[economy.clone()]);
+    let changed = step(
+        &mut session,
+        &mut files,
+        &opts,
+        std::slice::from_ref(&economy),
+    );
     assert!(changed.contains(&"b-2024/sectors/kinh-te.html".to_string()));
     assert!(changed.contains(&"b-2024/data/sectors/kinh-te.json".to_string()));
     assert!(!changed.contains(&"b-2024/sectors/xa-hoi.html".to_string()));
     // The same sector again (its view and body are now kept between rebuilds).
     edit(&economy, "value: 7.2", "value: 7.4");
-    step(&mut session, &mut files, &opts, &[economy.clone()]);
+    step(
+        &mut session,
+        &mut files,
+        &opts,
+        std::slice::from_ref(&economy),
+    );
 
     // Commentary, an editor's temporary file, and a sector removed and added back.
-    edit(&b.join("sectors/xa-hoi.md"), "Sở Lao động", "Sở Lao động, mới,");
-    step(&mut session, &mut files, &opts, &[b.join("sectors/xa-hoi.md")]);
+    edit(
+        &b.join("sectors/xa-hoi.md"),
+        "Sở Lao động",
+        "Sở Lao động, mới,",
+    );
+    step(
+        &mut session,
+        &mut files,
+        &opts,
+        &[b.join("sectors/xa-hoi.md")],
+    );
     fs::write(b.join("sectors/.kinh-te.yaml.swp"), "x").unwrap();
-    step(&mut session, &mut files, &opts, &[b.join("sectors/.kinh-te.yaml.swp")]);
+    step(
+        &mut session,
+        &mut files,
+        &opts,
+        &[b.join("sectors/.kinh-te.yaml.swp")],
+    );
     let kept = fs::read_to_string(&society).unwrap();
     fs::remove_file(&society).unwrap();
-    let changed = step(&mut session, &mut files, &opts, &[society.clone()]);
+    let changed = step(
+        &mut session,
+        &mut files,
+        &opts,
+        std::slice::from_ref(&society),
+    );
     assert!(changed.contains(&"b-2024/sectors/xa-hoi.html".to_string()));
     assert!(!files.contains_key("b-2024/sectors/xa-hoi.html"));
     fs::write(&society, &kept).unwrap();
-    step(&mut session, &mut files, &opts, &[society.clone()]);
+    step(
+        &mut session,
+        &mut files,
+        &opts,
+        std::slice::from_ref(&society),
+    );
 
     // Invalid content: an error, the session keeps its last good state; the fix rebuilds.
     edit(&economy, "[7.0, 7.5]", "[7.5, 7.0]");
-    let errors = session.rebuild(&[economy.clone()]).unwrap().unwrap_err();
+    let errors = session
+        .rebuild(std::slice::from_ref(&economy))
+        .unwrap()
+        .unwrap_err();
     assert!(
         errors
             .iter()
@@ -115,16 +152,34 @@ fn partial_rebuilds_equal_full_builds() {
     );
     // A change elsewhere in the plan still reports the unfixed file.
     edit(&society, "name:", "name: ");
-    assert!(session.rebuild(&[society.clone()]).unwrap().is_err());
+    assert!(
+        session
+            .rebuild(std::slice::from_ref(&society))
+            .unwrap()
+            .is_err()
+    );
     edit(&economy, "[7.5, 7.0]", "[7.0, 7.5]");
-    step(&mut session, &mut files, &opts, &[economy.clone()]);
+    step(
+        &mut session,
+        &mut files,
+        &opts,
+        std::slice::from_ref(&economy),
+    );
 
     // Plan-wide settings reach every page of the plan.
-    edit(&b.join("plan.yaml"), "# as_of: 2024-10-15", "as_of: 2024-10-20");
+    edit(
+        &b.join("plan.yaml"),
+        "# as_of: 2024-10-15",
+        "as_of: 2024-10-20",
+    );
     step(&mut session, &mut files, &opts, &[b.join("plan.yaml")]);
 
     // Beyond plan folders: a full rebuild is needed.
     assert!(session.rebuild(&[content.join("site.yaml")]).is_none());
-    assert!(session.rebuild(&[content.join("c-2024/plan.yaml")]).is_none());
+    assert!(
+        session
+            .rebuild(&[content.join("c-2024/plan.yaml")])
+            .is_none()
+    );
     fs::remove_dir_all(&work).unwrap();
 }
