@@ -64,10 +64,12 @@ pub mod palette {
 /// Width of `text` at `size` px, measured with the bundled font.
 pub fn text_width(text: &str, size: u32) -> i32 {
     // Labels repeat across thousands of charts (status names, units, months): measure once.
+    // By size, then text: looked up without allocating.
+    type Widths = std::collections::HashMap<u32, std::collections::HashMap<String, i32>>;
     thread_local! {
-        static WIDTHS: std::cell::RefCell<std::collections::HashMap<(String, u32), i32>> = Default::default();
+        static WIDTHS: std::cell::RefCell<Widths> = Default::default();
     }
-    if let Some(w) = WIDTHS.with(|m| m.borrow().get(&(text.to_string(), size)).copied()) {
+    if let Some(w) = WIDTHS.with(|m| m.borrow().get(&size).and_then(|t| t.get(text)).copied()) {
         return w;
     }
     register_font();
@@ -85,10 +87,11 @@ pub fn text_width(text: &str, size: u32) -> i32 {
     };
     WIDTHS.with(|m| {
         let mut m = m.borrow_mut();
-        if m.len() > 100_000 {
-            m.clear();
+        let texts = m.entry(size).or_default();
+        if texts.len() > 100_000 {
+            texts.clear();
         }
-        m.insert((text.to_string(), size), w);
+        texts.insert(text.to_string(), w);
     });
     w
 }
@@ -286,43 +289,63 @@ impl Canvas {
             .push(Op::Text(s.to_string(), (x, y), size, color, align));
     }
 
-    /// Draws everything and returns the finished, accessible SVG element.
+    /// Draws everything and returns the finished, accessible SVG element. The operations go
+    /// straight to plotters' SVG backend (a drawing area would only add a coordinate shift of
+    /// zero and clamp points to the canvas, which is done here).
     pub fn finish(mut self, id: &str, class: &str, title: &str, desc: &str) -> String {
+        let (w, h) = (self.width as i32, self.height as i32);
+        let clamp = |(x, y): (i32, i32)| (x.clamp(0, w), y.clamp(0, h));
+        // One font description per size: making one reads plotters' global font table.
+        let mut fonts: Vec<(u32, FontDesc<'static>)> = Vec::new();
         {
-            let area = SVGBackend::with_string(&mut self.buf, (self.width, self.height))
-                .into_drawing_area();
+            let mut svg = SVGBackend::with_string(&mut self.buf, (self.width, self.height));
             for op in &self.ops {
                 // Drawing into a String cannot fail.
                 let _ = match op {
-                    Op::Rect(pts, c, filled, w) => {
-                        area.draw(&Rectangle::new(*pts, style(*c, *filled, *w)))
+                    Op::Rect([a, b], c, filled, width) => {
+                        let (a, b) = (clamp(*a), clamp(*b));
+                        let (a, b) = ((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1)));
+                        svg.draw_rect(a, b, &style(*c, *filled, *width), *filled)
                     }
-                    Op::Line(pts, c, w) => {
-                        area.draw(&PathElement::new(pts.clone(), style(*c, false, *w)))
+                    Op::Line(pts, c, width) => svg.draw_path(
+                        pts.iter().map(|p| clamp(*p)),
+                        &style(*c, false, *width),
+                    ),
+                    Op::Poly(pts, c) => {
+                        svg.fill_polygon(pts.iter().map(|p| clamp(*p)), &c.to_backend_color())
                     }
-                    Op::Poly(pts, c) => area.draw(&Polygon::new(pts.clone(), style(*c, true, 0))),
-                    Op::Circle(p, r, c, filled) => {
-                        area.draw(&Circle::new(*p, *r, style(*c, *filled, 2)))
-                    }
-                    Op::Text(s, p, size, c, align) => {
+                    Op::Circle(p, r, c, filled) => svg.draw_circle(
+                        clamp(*p),
+                        (*r).max(0) as u32,
+                        &style(*c, *filled, 2),
+                        *filled,
+                    ),
+                    Op::Text(text, p, size, c, align) => {
                         let h = match align {
                             Align::Start => HPos::Left,
                             Align::Middle => HPos::Center,
                             Align::End => HPos::Right,
                         };
-                        // plotters writes font-size as size / 1.24; scale up so the SVG says `size`.
-                        let font = FontDesc::new(
-                            FontFamily::Name(FAMILY),
-                            f64::from(*size) * 1.24,
-                            FontStyle::Normal,
-                        )
-                        .color(c)
-                        .pos(Pos::new(h, VPos::Center));
-                        area.draw(&Text::new(s.clone(), *p, font))
+                        let font = match fonts.iter().find(|(s, _)| s == size) {
+                            Some((_, f)) => f.clone(),
+                            None => {
+                                // plotters writes font-size as size / 1.24; scale up so the
+                                // SVG says `size`.
+                                let f = FontDesc::new(
+                                    FontFamily::Name(FAMILY),
+                                    f64::from(*size) * 1.24,
+                                    FontStyle::Normal,
+                                );
+                                fonts.push((*size, f.clone()));
+                                f
+                            }
+                        };
+                        let text_style = font.color(c).pos(Pos::new(h, VPos::Center));
+                        svg.draw_text(text, &text_style, clamp(*p))
                     }
                 };
             }
-            let _ = area.present();
+            let _ = svg.present();
         }
         accessible(&self.buf, id, class, title, desc)
     }
@@ -359,30 +382,34 @@ fn accessible(svg: &str, id: &str, class: &str, title: &str, desc: &str) -> Stri
 fn compact(svg: &str) -> String {
     const OPACITY: &str = " opacity=\"1\"";
     const FONT: &str = "font-size=\"";
+    let bytes = svg.as_bytes();
+    // Where each kind of edit starts, in order (the three never overlap).
+    let mut cuts: Vec<usize> = memchr::memchr_iter(b'\n', bytes)
+        .chain(memchr::memmem::find_iter(bytes, OPACITY))
+        .chain(memchr::memmem::find_iter(bytes, FONT))
+        .collect();
+    cuts.sort_unstable();
     let mut out = String::with_capacity(svg.len());
-    let mut rest = svg;
-    while let Some(i) = rest.find(['\n', ' ', 'f']) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        if let Some(r) = rest.strip_prefix('\n') {
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix(OPACITY) {
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix(FONT) {
-            let end = r.find('"').unwrap_or(r.len());
-            out.push_str(FONT);
-            match r[..end].parse::<f64>() {
-                Ok(v) => out.push_str(&format!("{}", v.round())),
-                Err(_) => out.push_str(&r[..end]),
-            }
-            rest = &r[end..];
+    let mut done = 0;
+    for at in cuts {
+        out.push_str(&svg[done..at]);
+        let rest = &svg[at..];
+        done = if rest.starts_with('\n') {
+            at + 1
+        } else if rest.starts_with(OPACITY) {
+            at + OPACITY.len()
         } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-        }
+            let value = &rest[FONT.len()..];
+            let end = value.find('"').unwrap_or(value.len());
+            out.push_str(FONT);
+            match value[..end].parse::<f64>() {
+                Ok(v) => out.push_str(&format!("{}", v.round())),
+                Err(_) => out.push_str(&value[..end]),
+            }
+            at + FONT.len() + end
+        };
     }
-    out.push_str(rest);
+    out.push_str(&svg[done..]);
     out
 }
 
@@ -405,6 +432,15 @@ pub fn xml_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_drops_newlines_default_opacity_and_float_noise() {
+        let svg = "<text x=\"1\" opacity=\"1\" font-size=\"13.000000000000002\">đ f</text>\n<rect opacity=\"0.5\"/>\n";
+        assert_eq!(
+            compact(svg),
+            "<text x=\"1\" font-size=\"13\">đ f</text><rect opacity=\"0.5\"/>"
+        );
+    }
 
     #[test]
     fn scale_maps_ends_and_middle() {
