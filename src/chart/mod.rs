@@ -218,7 +218,7 @@ pub fn place(slots: &[Slot], width: i32, gap: i32) -> Vec<Option<i32>> {
 }
 
 /// Horizontal alignment of text at its anchor.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
     /// Anchor at the left edge.
     Start,
@@ -295,8 +295,9 @@ impl Canvas {
     pub fn finish(mut self, id: &str, class: &str, title: &str, desc: &str) -> String {
         let (w, h) = (self.width as i32, self.height as i32);
         let clamp = |(x, y): (i32, i32)| (x.clamp(0, w), y.clamp(0, h));
-        // One font description per size: making one reads plotters' global font table.
-        let mut fonts: Vec<(u32, FontDesc<'static>)> = Vec::new();
+        // One text style per size, colour and alignment: making one reads plotters' global font
+        // table, and copying one copies the font's parsed tables.
+        let mut styles: Vec<((u32, RGBColor, Align), TextStyle<'static>)> = Vec::new();
         {
             let mut svg = SVGBackend::with_string(&mut self.buf, (self.width, self.height));
             for op in &self.ops {
@@ -307,10 +308,9 @@ impl Canvas {
                         let (a, b) = ((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1)));
                         svg.draw_rect(a, b, &style(*c, *filled, *width), *filled)
                     }
-                    Op::Line(pts, c, width) => svg.draw_path(
-                        pts.iter().map(|p| clamp(*p)),
-                        &style(*c, false, *width),
-                    ),
+                    Op::Line(pts, c, width) => {
+                        svg.draw_path(pts.iter().map(|p| clamp(*p)), &style(*c, false, *width))
+                    }
                     Op::Poly(pts, c) => {
                         svg.fill_polygon(pts.iter().map(|p| clamp(*p)), &c.to_backend_color())
                     }
@@ -326,22 +326,24 @@ impl Canvas {
                             Align::Middle => HPos::Center,
                             Align::End => HPos::Right,
                         };
-                        let font = match fonts.iter().find(|(s, _)| s == size) {
-                            Some((_, f)) => f.clone(),
+                        let key = (*size, *c, *align);
+                        let i = match styles.iter().position(|(k, _)| *k == key) {
+                            Some(i) => i,
                             None => {
                                 // plotters writes font-size as size / 1.24; scale up so the
                                 // SVG says `size`.
-                                let f = FontDesc::new(
+                                let style = FontDesc::new(
                                     FontFamily::Name(FAMILY),
                                     f64::from(*size) * 1.24,
                                     FontStyle::Normal,
-                                );
-                                fonts.push((*size, f.clone()));
-                                f
+                                )
+                                .color(c)
+                                .pos(Pos::new(h, VPos::Center));
+                                styles.push((key, style));
+                                styles.len() - 1
                             }
                         };
-                        let text_style = font.color(c).pos(Pos::new(h, VPos::Center));
-                        svg.draw_text(text, &text_style, clamp(*p))
+                        svg.draw_text(text, &styles[i].1, clamp(*p))
                     }
                 };
             }
