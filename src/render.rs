@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use tera::value::Key;
 use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
@@ -130,6 +131,8 @@ struct Kept {
 struct KeptSector {
     sector: Sector,
     view: Arc<SectorView>,
+    /// The view as a template value.
+    value: Value,
     /// The body as the sector page and as report.html show it.
     bodies: (Value, Value),
     data: Arc<SectorData>,
@@ -236,20 +239,20 @@ pub fn render_plans(
                 Value::from_serializable(&base),
                 columns.clone(),
             ];
-            let plan_value = Value::from_serializable(&pv);
-            // The sectors are already inside the plan's value: share them instead of converting
-            // again.
+            // Sectors hold most of a plan: convert them in parallel (or keep them), then add
+            // them to the rest of the plan's value.
             let sectors: Vec<Value> = pv
                 .sectors
-                .iter()
-                .enumerate()
-                .map(|(i, sv)| {
-                    plan_value
-                        .get_from_path(&format!("sectors.{i}"))
-                        .cloned()
-                        .unwrap_or_else(|| Value::from_serializable(sv))
+                .par_iter()
+                .zip(&plan.sectors)
+                .map(|(sv, s)| match old.and_then(|k| k.get(s)) {
+                    Some(k) => k.value.clone(),
+                    None => Value::from_serializable(sv.as_ref()),
                 })
                 .collect();
+            let mut fields = Value::from_serializable(&pv).into_map().unwrap_or_default();
+            fields.insert(Key::from("sectors"), Value::from(sectors.clone()));
+            let plan_value = Value::from(fields);
             // Each body as its page shows it and as report.html does, one heading level deeper.
             let bodies: Vec<(Value, Value)> = sectors
                 .par_iter()
@@ -271,7 +274,9 @@ pub fn render_plans(
                 })
                 .collect();
             // Values share their text: keeping them copies nothing.
-            let kept_bodies = keeping.contains(&plan.id).then(|| bodies.clone());
+            let kept_bodies = keeping
+                .contains(&plan.id)
+                .then(|| (sectors.clone(), bodies.clone()));
             let jobs = plan_jobs(
                 &pv,
                 lang,
@@ -302,18 +307,20 @@ pub fn render_plans(
                     )
                 },
             );
-            let keep = kept_bodies.map(|bodies| Kept {
+            let keep = kept_bodies.map(|(values, bodies)| Kept {
                 rules,
                 sectors: plan
                     .sectors
                     .iter()
                     .zip(&pv.sectors)
+                    .zip(values)
                     .zip(bodies)
                     .zip(data)
-                    .map(|(((s, view), bodies), data)| {
+                    .map(|((((s, view), value), bodies), data)| {
                         let k = KeptSector {
                             sector: s.clone(),
                             view: Arc::clone(view),
+                            value,
                             bodies,
                             data,
                         };

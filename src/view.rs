@@ -218,6 +218,9 @@ pub struct PlanView {
     pub overview_html: String,
     /// Sectors.
     /// Shared, so that `serve` can keep a sector's view for the next render without copying.
+    /// Not serialised with the plan: rendering converts the sectors in parallel and adds them
+    /// to the plan's template value as `sectors`.
+    #[serde(skip)]
     pub sectors: Vec<Arc<SectorView>>,
     /// Headline indicators.
     pub headline: Vec<IndicatorView>,
