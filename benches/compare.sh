@@ -4,7 +4,7 @@
 #
 #   benches/compare.sh [WORK_DIR]      # default /tmp/tiendo-bench; output goes to /dev/shm
 #
-# Needs: cargo, hyperfine, GNU time. Takes about five minutes on a 2-core machine.
+# Needs: cargo, hyperfine, GNU time, python3 (for medians). Takes about five minutes on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/tiendo-bench}
@@ -17,12 +17,20 @@ synth=$PWD/target/release/examples/synth
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 
+# hyperfine's summary plus the median of each command (from its JSON export).
+bench() {
+    hyperfine --export-json "$out/h.json" "$@" 2>&1 | grep -E 'Benchmark|Time|Range|faster'
+    python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("  median %.3f s  %s" % (r["median"], r["command"].split()[0].split("/")[-1]))' "$out/h.json"
+}
+
 echo "== bundled plan (content/), full build"
-hyperfine -N -w 3 -r 20 "$bin build --quiet --output $out/bundled" 2>&1 | grep -E 'Time|Range'
+bench -N -w 3 -r 20 "$bin build --quiet --output $out/bundled"
 
 echo "== national synthetic: 63 plans x 25 sectors x 30 indicators x 12 periods"
 [ -d "$work/nat/content" ] || "$synth" --plans 63 --sectors 25 --indicators 30 --periods 12 --out "$work/nat" >/dev/null
-hyperfine -r 5 -p "rm -rf $out/nat" "$bin build --quiet --content $work/nat/content --output $out/nat" 2>&1 | grep -E 'Time|Range'
+bench -r 5 -p "rm -rf $out/nat" "$bin build --quiet --content $work/nat/content --output $out/nat"
 rm -rf "$out/nat"
 /usr/bin/time -v "$bin" build --timings --content "$work/nat/content" --output "$out/nat" 2>&1 |
     grep -E 'built|ms  |Maximum resident|Elapsed'
@@ -38,8 +46,7 @@ fi
 if command -v zola >/dev/null; then
     cmds+=("zola --root $work/md/zola build --force --output-dir $out/md-zola")
 fi
-hyperfine -r 5 -p "rm -rf $out/md-tiendo $out/md-hugo $out/md-zola" "${cmds[@]}" 2>&1 |
-    grep -E 'Benchmark|Time|Range|±.*times faster|faster than'
+bench -r 7 -p "rm -rf $out/md-tiendo $out/md-hugo $out/md-zola" "${cmds[@]}"
 for c in "${cmds[@]}"; do
     rm -rf "$out/md-tiendo" "$out/md-hugo" "$out/md-zola"
     printf '%s: ' "${c%% *}"
