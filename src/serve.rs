@@ -117,6 +117,8 @@ fn watch_loop(
         // `None`: the watcher lost track (an error): rebuild everything.
         let mut changed = Some(Vec::new());
         let mut take = |ev: notify::Result<notify::Event>| match (ev, changed.as_mut()) {
+            // Events were lost (the watcher's queue overflowed): rebuild everything.
+            (Ok(ev), _) if ev.need_rescan() => changed = None,
             (Ok(ev), Some(paths)) => paths.extend(relevant_paths(&ev)),
             _ => changed = None,
         };

@@ -159,22 +159,29 @@ impl Session {
                 .into_iter()
                 .collect();
             let source = self.reload(id, &files, &mut found);
-            let plan = source.and_then(|s| validate::one_plan(s, &locale, &mut found));
-            match plan {
-                Some(plan) if !has_errors(&found) => plans.push(plan),
-                _ => {
-                    self.dirty.insert(id.clone());
-                }
+            if let Some(plan) = source.and_then(|s| validate::one_plan(s, &locale, &mut found)) {
+                plans.push(plan);
             }
             diags.extend(found);
         }
         if has_errors(&diags) {
+            // Every plan of this rebuild is read whole next time, failing or not: none of
+            // them made it into the site.
+            self.dirty.extend(ids.iter().cloned());
             diagnostic::sort(&mut diags);
             return Err(diags);
         }
-        self.dirty.clear();
         for plan in plans {
             if let Some(old) = self.project.site.plans.iter_mut().find(|p| p.id == plan.id) {
+                // Sector bodies see the whole plan: when its list of sectors changes, make
+                // them all again.
+                let outline = |p: &crate::model::Plan| -> Vec<(String, String, i64)> {
+                    let s = p.sectors.iter();
+                    s.map(|s| (s.id.clone(), s.name.clone(), s.order)).collect()
+                };
+                if outline(old) != outline(&plan) {
+                    self.memo.forget(&plan.id);
+                }
                 *old = plan;
             }
         }
@@ -190,8 +197,10 @@ impl Session {
         );
         diagnostic::sort(&mut diags);
         if has_errors(&diags) {
+            self.dirty.extend(ids.iter().cloned());
             return Err(diags);
         }
+        self.dirty.clear();
         Ok(Rebuilt {
             pages: memory.into_pages(),
             replaces: Some(ids.iter().map(|id| render::plan_dir(site, id)).collect()),
@@ -221,10 +230,10 @@ impl Session {
             if whole {
                 break;
             }
-            let plan = &mut sources.plans[at];
-            whole = !file.starts_with(&sectors);
+            // Only files directly in `sectors/` are sector files or their commentary.
+            whole = file.parent() != Some(sectors.as_path());
             if !whole {
-                reload_sector_file(plan, file, &root, max, diags);
+                reload_sector_file(&mut sources.plans[at], file, &root, max, diags);
             }
         }
         if whole {
@@ -243,27 +252,40 @@ fn reload_sector_file(
     diags: &mut Vec<Diagnostic>,
 ) {
     let is_yaml = file.extension().is_some_and(|x| x == "yaml" || x == "yml");
-    let yaml = if is_yaml {
-        file.to_path_buf()
-    } else {
-        // A commentary file: the sector that shows it, or whose default commentary it is.
-        let shown = |t: &Option<load::Text>| t.as_ref().is_some_and(|t| absolute(&t.path) == file);
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-        let stem = name.as_deref().and_then(|n| {
-            n.strip_suffix(".en.md")
-                .or_else(|| n.strip_suffix(".md"))
-                .map(str::to_owned)
-        });
-        let found = plan.sectors.iter().find(|s| {
+    if is_yaml {
+        return reload_one(plan, file.to_path_buf(), root, max, diags);
+    }
+    // A commentary file: every sector that shows it, or whose default commentary it is. None
+    // (an editor's temporary file, notes): nothing to redo. A sector that names a missing file
+    // failed last time, and its plan is read whole.
+    let shown = |t: &Option<load::Text>| t.as_ref().is_some_and(|t| absolute(&t.path) == file);
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let stem = name.as_deref().and_then(|n| {
+        n.strip_suffix(".en.md")
+            .or_else(|| n.strip_suffix(".md"))
+            .map(str::to_owned)
+    });
+    let sectors: Vec<PathBuf> = plan
+        .sectors
+        .iter()
+        .filter(|s| {
             shown(&s.commentary) || shown(&s.commentary_en) || stem.as_deref() == Some(&s.id)
-        });
-        match found {
-            Some(s) => absolute(&s.file.path),
-            // No sector shows it (an editor's temporary file, notes): nothing to redo. A sector
-            // that names a missing file failed last time, and its plan is read whole.
-            None => return,
-        }
-    };
+        })
+        .map(|s| absolute(&s.file.path))
+        .collect();
+    for yaml in sectors {
+        reload_one(plan, yaml, root, max, diags);
+    }
+}
+
+/// Reads sector file `yaml` (absolute) again into `plan`, or drops it when it is gone.
+fn reload_one(
+    plan: &mut PlanSource,
+    yaml: PathBuf,
+    root: &Path,
+    max: u64,
+    diags: &mut Vec<Diagnostic>,
+) {
     let was = plan
         .sectors
         .iter()

@@ -166,6 +166,30 @@ fn partial_rebuilds_equal_full_builds() {
         std::slice::from_ref(&economy),
     );
 
+    // A file in a folder under sectors/ is not a sector file (a full build ignores it too).
+    fs::create_dir_all(b.join("sectors/old")).unwrap();
+    fs::copy(&economy, b.join("sectors/old/kinh-te-2023.yaml")).unwrap();
+    step(
+        &mut session,
+        &mut files,
+        &opts,
+        &[b.join("sectors/old/kinh-te-2023.yaml")],
+    );
+
+    // One batch touching two plans, one of them broken: neither change is lost once fixed.
+    let a_economy = content.join("a-2024/sectors/kinh-te.yaml");
+    edit(&a_economy, "value: 6.9,", "value: 6.8,");
+    edit(&economy, "[7.0, 7.5]", "[7.5, 7.0]");
+    let both = [a_economy.clone(), economy.clone()];
+    assert!(session.rebuild(&both).unwrap().is_err());
+    edit(&economy, "[7.5, 7.0]", "[7.0, 7.5]");
+    session
+        .rebuild(std::slice::from_ref(&economy))
+        .unwrap()
+        .unwrap()
+        .apply(&mut files);
+    assert_eq!(files, full(&opts), "the valid plan's change is kept");
+
     // Plan-wide settings reach every page of the plan.
     edit(
         &b.join("plan.yaml"),
