@@ -262,6 +262,10 @@ pub(crate) fn render_prepared(
         return Err(diags);
     };
     let mut memo = render::Memo::default();
+    if keep_sources {
+        // `serve`: keep every sector's charts too, for fast partial rebuilds.
+        memo.keep_views();
+    }
     let rendered = render::render_plans(
         &prepared.site,
         &prepared.theme,

@@ -87,9 +87,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// A build frees and reallocates hundreds of megabytes; handing memory back to the OS after
 /// a second made the kernel zero the same pages again and again (about 10 % of a national build).
-/// Keep freed memory for reuse instead: the process is short-lived, or (`serve`) holds the site
-/// anyway. Only done when the option still has its documented default, so a different
-/// mimalloc (or `MIMALLOC_PURGE_DELAY` in the environment) is left alone.
+/// Keep freed memory for reuse instead in the short-lived commands. Only done when the option
+/// still has its documented default, so a different mimalloc (or `MIMALLOC_PURGE_DELAY` in the
+/// environment) is left alone.
 fn keep_freed_memory() {
     // SAFETY: plain reads and writes of an allocator option; mimalloc documents both as
     // callable at any time from any thread.
@@ -101,7 +101,6 @@ fn keep_freed_memory() {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory();
     // A bug must never greet an editor with a Rust backtrace.
     std::panic::set_hook(Box::new(|info| {
         let at = info
@@ -119,6 +118,10 @@ fn main() -> ExitCode {
         );
     }));
     let cli = Cli::parse();
+    // `serve` lives long: there, memory freed after the first build goes back to the OS.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        keep_freed_memory();
+    }
     let out = Console {
         quiet: cli.quiet,
         verbose: cli.verbose,

@@ -107,13 +107,16 @@ pub fn render(
 }
 
 /// What a render remembers of every plan, so that a later render of only some plans can still
-/// make the site-wide pages (the plan index, the sitemap), and, for the plans asked to
-/// [keep](Memo::keep), each sector's view, body and data.
+/// make the site-wide pages (the plan index, the sitemap); with [`Memo::keep_views`], each
+/// sector's view (its charts); and for the plans asked to [keep](Memo::keep), each sector's
+/// template value, body and data too.
 #[derive(Default)]
 pub struct Memo {
     summaries: BTreeMap<String, PlanSummary>,
     paths: BTreeSet<String>,
-    /// Plans whose sectors are kept between renders, most recently asked for last.
+    /// Whether every plan keeps its sectors' views.
+    views: bool,
+    /// Plans whose sectors are kept whole between renders, most recently asked for last.
     keeping: Vec<String>,
     kept: BTreeMap<String, Kept>,
 }
@@ -131,6 +134,12 @@ struct Kept {
 struct KeptSector {
     sector: Sector,
     view: Arc<SectorView>,
+    /// The rest, for the plans kept whole.
+    made: Option<Made>,
+}
+
+/// What rendering made of a sector besides its view.
+struct Made {
     /// The view as a template value.
     value: Value,
     /// The body as the sector page and as report.html show it.
@@ -143,6 +152,11 @@ impl Kept {
     fn get(&self, s: &Sector) -> Option<&KeptSector> {
         self.sectors.get(&s.id).filter(|k| k.sector == *s)
     }
+
+    /// What was made of sector `s`, if it is exactly what it was made from.
+    fn made(&self, s: &Sector) -> Option<&Made> {
+        self.get(s).and_then(|k| k.made.as_ref())
+    }
 }
 
 impl Memo {
@@ -154,8 +168,16 @@ impl Memo {
         self.keeping.push(id.to_string());
         if self.keeping.len() > KEEP {
             let dropped = self.keeping.remove(0);
-            self.kept.remove(&dropped);
+            if let Some(k) = self.kept.get_mut(&dropped) {
+                k.sectors.values_mut().for_each(|s| s.made = None);
+            }
         }
+    }
+
+    /// Keeps every plan's sector views (their charts) from the next render on: `serve` uses
+    /// it so that even the first change to a plan draws only the changed sector again.
+    pub fn keep_views(&mut self) {
+        self.views = true;
     }
 
     /// Forgets what plan `id`'s sectors looked like (its plan-wide settings changed).
@@ -214,7 +236,7 @@ pub fn render_plans(
     let statuses = Value::from_serializable(&statuses);
     let columns = Value::from_serializable(&crate::opendata::column_docs(lang));
 
-    let (kept, keeping) = (&memo.kept, &memo.keeping);
+    let (kept, keeping, views) = (&memo.kept, &memo.keeping, memo.views);
     let rendered: Vec<(PlanSummary, Option<Kept>)> = site
         .plans
         .par_iter()
@@ -245,7 +267,7 @@ pub fn render_plans(
                 .sectors
                 .par_iter()
                 .zip(&plan.sectors)
-                .map(|(sv, s)| match old.and_then(|k| k.get(s)) {
+                .map(|(sv, s)| match old.and_then(|k| k.made(s)) {
                     Some(k) => k.value.clone(),
                     None => Value::from_serializable(sv.as_ref()),
                 })
@@ -258,7 +280,7 @@ pub fn render_plans(
                 .par_iter()
                 .zip(&plan.sectors)
                 .map(|(sector, s)| {
-                    if let Some(k) = old.and_then(|k| k.get(s)) {
+                    if let Some(k) = old.and_then(|k| k.made(s)) {
                         return k.bodies.clone();
                     }
                     let body = r
@@ -303,26 +325,37 @@ pub fn render_plans(
                         lang,
                         &dir,
                         &|page| outcome.put(sink, page),
-                        &|s| old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.data)),
+                        &|s| old.and_then(|k| k.made(s)).map(|k| Arc::clone(&k.data)),
                     )
                 },
             );
-            let keep = kept_bodies.map(|(values, bodies)| Kept {
+            let made: Vec<Option<Made>> = match kept_bodies {
+                Some((values, bodies)) => values
+                    .into_iter()
+                    .zip(bodies)
+                    .zip(data)
+                    .map(|((value, bodies), data)| {
+                        Some(Made {
+                            value,
+                            bodies,
+                            data,
+                        })
+                    })
+                    .collect(),
+                None => plan.sectors.iter().map(|_| None).collect(),
+            };
+            let keep = (views || keeping.contains(&plan.id)).then(|| Kept {
                 rules,
                 sectors: plan
                     .sectors
                     .iter()
                     .zip(&pv.sectors)
-                    .zip(values)
-                    .zip(bodies)
-                    .zip(data)
-                    .map(|((((s, view), value), bodies), data)| {
+                    .zip(made)
+                    .map(|((s, view), made)| {
                         let k = KeptSector {
                             sector: s.clone(),
                             view: Arc::clone(view),
-                            value,
-                            bodies,
-                            data,
+                            made,
                         };
                         (s.id.clone(), k)
                     })
