@@ -10,39 +10,14 @@
 //! reported value) and restores it at the end. The server is `target/release/tiendo` (or the
 //! binary named by `TIENDO`).
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use std::{env, fs, thread};
 
-struct Server(Child);
+#[path = "../tests/common/serve_client.rs"]
+mod serve_client;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn get(port: u16, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).ok()?;
-    let text = String::from_utf8_lossy(&out).into_owned();
-    text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())
-}
-
-fn version(page: &str) -> u64 {
-    page.split("var v=")
-        .nth(1)
-        .and_then(|r| r.split(';').next())
-        .and_then(|v| v.parse().ok())
-        .expect("served pages carry the reload script")
-}
+use serve_client::{Server, get, version};
 
 fn first_dir(dir: &Path, want: impl Fn(&Path) -> bool) -> PathBuf {
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
@@ -88,22 +63,15 @@ fn main() {
         sector.file_stem().unwrap().to_string_lossy()
     );
 
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let bin = env::var("TIENDO").unwrap_or_else(|_| "target/release/tiendo".into());
     let started = Instant::now();
-    let _server = Server(
-        Command::new(bin)
-            .args(["serve", "--quiet", "--port", &port.to_string(), "--content"])
-            .arg(&content)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tiendo runs"),
+    let content_arg = content.to_string_lossy().into_owned();
+    let server = Server::start(
+        &bin,
+        Path::new("."),
+        &["--quiet", "--content", &content_arg],
     );
+    let port = server.port;
     let mut body = loop {
         if let Some(b) = get(port, &page).filter(|b| b.contains("var v=")) {
             break b;

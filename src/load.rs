@@ -233,17 +233,8 @@ pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content
     content
 }
 
-/// Reads and parses the one plan in `dir` (inside the content folder `root`) again, for `serve`.
-pub fn reload_plan(
-    root: &Path,
-    dir: &Path,
-    max_bytes: u64,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<PlanSource> {
-    load_plan(dir, &Reader::new(root, max_bytes), diags)
-}
-
-fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option<PlanSource> {
+/// Reads and parses the plan in `dir` (its `plan.yaml`, overview and sector files).
+pub fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option<PlanSource> {
     let id = dir.file_name()?.to_string_lossy().into_owned();
     let path = dir.join("plan.yaml");
     let file = reader.read(&path, diags)?;
@@ -284,17 +275,12 @@ fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option
     })
 }
 
-/// Reads and parses one sector file (inside the content folder `root`) again, for `serve`.
-pub fn reload_sector(
-    root: &Path,
+/// Reads and parses one sector file and its commentary.
+pub fn load_sector(
     path: &Path,
-    max_bytes: u64,
+    reader: &Reader,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<SectorSource> {
-    load_sector(path, &Reader::new(root, max_bytes), diags)
-}
-
-fn load_sector(path: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Option<SectorSource> {
     let id = path.file_stem()?.to_string_lossy().into_owned();
     let file = reader.read(path, diags)?;
     let doc = match yaml::parse_structs::<SectorFile>(path, &file.text) {

@@ -296,7 +296,7 @@ pub fn render_plans(
                 })
                 .collect();
             // Values share their text: keeping them copies nothing.
-            let kept_bodies = keeping
+            let keep_made = keeping
                 .contains(&plan.id)
                 .then(|| (sectors.clone(), bodies.clone()));
             let jobs = plan_jobs(
@@ -329,7 +329,7 @@ pub fn render_plans(
                     )
                 },
             );
-            let made: Vec<Option<Made>> = match kept_bodies {
+            let made: Vec<Option<Made>> = match keep_made {
                 Some((values, bodies)) => values
                     .into_iter()
                     .zip(bodies)

@@ -4,7 +4,7 @@
 //! to load stays in every later partial rebuild until it passes, so a fix anywhere never hides
 //! an error elsewhere.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -92,21 +92,26 @@ impl Session {
     /// Rebuilds what the `changed` files affect, or says `None` when a change reaches beyond
     /// plan folders and everything must be rebuilt with [`Session::start`].
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Option<Result<Rebuilt, Vec<Diagnostic>>> {
-        let ids = self.affected(changed)?;
-        for path in changed {
+        let plans = self.affected(changed)?;
+        for (id, files) in &plans {
             // Plan-wide settings and the overview may show in every sector's body.
-            let in_sectors = path
-                .parent()
-                .and_then(Path::file_name)
-                .is_some_and(|n| n == "sectors");
-            if !in_sectors && let Some(id) = self.plan_of(path) {
-                self.memo.forget(&id);
+            if !files.iter().all(|f| self.in_sectors(id, f)) {
+                self.memo.forget(id);
             }
-        }
-        for id in &ids {
             self.memo.keep(id);
         }
-        Some(self.update(&ids, changed))
+        Some(self.update(&plans))
+    }
+
+    /// Whether `file` (absolute) lies directly in plan `id`'s `sectors/` folder: a sector file
+    /// or commentary, which can be read again on its own.
+    fn in_sectors(&self, id: &str, file: &Path) -> bool {
+        let sectors = self
+            .project
+            .dirs
+            .get(id)
+            .map(|d| absolute(&d.join("sectors")));
+        sectors.is_some_and(|s| file.parent() == Some(s.as_path()))
     }
 
     /// The plan whose folder holds `path`.
@@ -119,46 +124,45 @@ impl Session {
             .map(|(id, _)| id.clone())
     }
 
-    /// The plans (by id) that `changed` files belong to, or `None` when a change reaches
-    /// beyond plan folders and everything must be rebuilt.
-    fn affected(&self, changed: &[PathBuf]) -> Option<BTreeSet<String>> {
+    /// The plans (by id) that `changed` files belong to, each with its changed files (absolute,
+    /// once each), plus the plans that failed last time; `None` when a change reaches beyond
+    /// plan folders and everything must be rebuilt.
+    fn affected(&self, changed: &[PathBuf]) -> Option<BTreeMap<String, BTreeSet<PathBuf>>> {
         // A lone plan is the whole site (and may give it its title): rebuild it all.
         if self.project.site.plans.len() < 2 {
             return None;
         }
-        let mut ids = self.dirty.clone();
+        let mut plans: BTreeMap<String, BTreeSet<PathBuf>> = self
+            .dirty
+            .iter()
+            .map(|id| (id.clone(), BTreeSet::new()))
+            .collect();
         for path in changed {
             let id = self.plan_of(path)?;
             if !self.project.dirs[&id].join("plan.yaml").is_file() {
                 return None;
             }
-            ids.insert(id);
+            plans.entry(id).or_default().insert(absolute(path));
         }
-        Some(ids)
+        Some(plans)
     }
 
-    /// Reloads, checks and re-renders the plans `ids`, given the `changed` files. On errors
-    /// the session keeps the last good version of each plan and remembers the failing ones for
-    /// the next rebuild.
+    /// Reloads, checks and re-renders the plans in `changed` (by id, with their changed files).
+    /// On errors the session keeps the last good version of each plan and remembers the
+    /// failing ones for the next rebuild.
     fn update(
         &mut self,
-        ids: &BTreeSet<String>,
-        changed: &[PathBuf],
+        changed: &BTreeMap<String, BTreeSet<PathBuf>>,
     ) -> Result<Rebuilt, Vec<Diagnostic>> {
         let started = Instant::now();
+        let ids: BTreeSet<String> = changed.keys().cloned().collect();
+        let reader = load::Reader::new(&self.opts.content, self.opts.max_file_bytes);
         let mut diags = Vec::new();
         let locale = self.project.site.locale.clone();
         let mut plans = Vec::new();
-        for id in ids {
+        for (id, files) in changed {
             let mut found = Vec::new();
-            let files: Vec<PathBuf> = changed
-                .iter()
-                .filter(|p| self.plan_of(p).as_ref() == Some(id))
-                .map(|p| absolute(p))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let source = self.reload(id, &files, &mut found);
+            let source = self.reload(id, files, &reader, &mut found);
             if let Some(plan) = source.and_then(|s| validate::one_plan(s, &locale, &mut found)) {
                 plans.push(plan);
             }
@@ -192,7 +196,7 @@ impl Session {
             &self.project.theme,
             &memory,
             &mut diags,
-            Some(ids),
+            Some(&ids),
             &mut self.memo,
         );
         diagnostic::sort(&mut diags);
@@ -217,29 +221,22 @@ impl Session {
     fn reload(
         &mut self,
         id: &str,
-        files: &[PathBuf],
+        files: &BTreeSet<PathBuf>,
+        reader: &load::Reader,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<&PlanSource> {
-        let (root, max) = (self.opts.content.clone(), self.opts.max_file_bytes);
-        let dir = self.project.dirs.get(id)?.clone();
+        let whole = self.dirty.contains(id) || !files.iter().all(|f| self.in_sectors(id, f));
+        let dir = self.project.dirs.get(id)?;
         let sources = self.project.sources.as_mut()?;
-        let at = sources.plans.iter().position(|p| p.id == id)?;
-        let sectors = absolute(&dir.join("sectors"));
-        let mut whole = self.dirty.contains(id);
-        for file in files {
-            if whole {
-                break;
-            }
-            // Only files directly in `sectors/` are sector files or their commentary.
-            whole = file.parent() != Some(sectors.as_path());
-            if !whole {
-                reload_sector_file(&mut sources.plans[at], file, &root, max, diags);
-            }
-        }
+        let plan = sources.plans.iter_mut().find(|p| p.id == id)?;
         if whole {
-            sources.plans[at] = load::reload_plan(&root, &dir, max, diags)?;
+            *plan = load::load_plan(dir, reader, diags)?;
+        } else {
+            for file in files {
+                reload_sector_file(plan, file, reader, diags);
+            }
         }
-        sources.plans.get(at)
+        Some(plan)
     }
 }
 
@@ -247,13 +244,12 @@ impl Session {
 fn reload_sector_file(
     plan: &mut PlanSource,
     file: &Path,
-    root: &Path,
-    max: u64,
+    reader: &load::Reader,
     diags: &mut Vec<Diagnostic>,
 ) {
     let is_yaml = file.extension().is_some_and(|x| x == "yaml" || x == "yml");
     if is_yaml {
-        return reload_one(plan, file.to_path_buf(), root, max, diags);
+        return reload_one(plan, file.to_path_buf(), reader, diags);
     }
     // A commentary file: every sector that shows it, or whose default commentary it is. None
     // (an editor's temporary file, notes): nothing to redo. A sector that names a missing file
@@ -274,7 +270,7 @@ fn reload_sector_file(
         .map(|s| absolute(&s.file.path))
         .collect();
     for yaml in sectors {
-        reload_one(plan, yaml, root, max, diags);
+        reload_one(plan, yaml, reader, diags);
     }
 }
 
@@ -282,8 +278,7 @@ fn reload_sector_file(
 fn reload_one(
     plan: &mut PlanSource,
     yaml: PathBuf,
-    root: &Path,
-    max: u64,
+    reader: &load::Reader,
     diags: &mut Vec<Diagnostic>,
 ) {
     let was = plan
@@ -299,7 +294,7 @@ fn reload_one(
     }
     // Read it by the path it was first read by, so messages name it the same way.
     let path = was.map_or_else(|| yaml.clone(), |i| plan.sectors[i].file.path.clone());
-    let Some(fresh) = load::reload_sector(root, &path, max, diags) else {
+    let Some(fresh) = load::load_sector(&path, reader, diags) else {
         // Unreadable or not YAML: reported; the plan is marked as failing.
         return;
     };

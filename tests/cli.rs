@@ -4,10 +4,9 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
 use std::process::Command;
 
-use common::{copy_dir, every_kind_project, root, scratch, text, tiendo, tree};
+use common::{copy_dir, every_kind_project, root, scratch, sorted_entries, text, tiendo, tree};
 
 /// The readable text of an HTML fragment: tags dropped, whitespace collapsed.
 fn visible_text(html: &str) -> String {
@@ -282,11 +281,7 @@ fn several_plans_get_an_index_and_their_own_folders() {
 #[test]
 fn every_bad_fixture_fails_with_its_located_message() {
     let bad = root().join("tests/fixtures/bad");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&bad)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
+    let cases = sorted_entries(&bad);
     assert!(
         cases.len() >= 40,
         "the corpus needs at least 40 cases, has {}",
@@ -848,11 +843,7 @@ fn init_makes_a_project_that_builds_at_once() {
 #[test]
 fn fuzz_regressions_never_panic() {
     let dir = root().join("fuzz/regressions/load_validate");
-    let mut inputs: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    inputs.sort();
+    let inputs = sorted_entries(&dir);
     assert!(inputs.len() >= 4, "{inputs:?}");
     for input in inputs {
         let name = input.file_name().unwrap().to_string_lossy().into_owned();

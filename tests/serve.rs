@@ -4,31 +4,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use std::{fs, thread};
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn get(port: u16, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).ok()?;
-    let text = String::from_utf8_lossy(&out).into_owned();
-    text.split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
-}
+use common::serve_client::{Server, get, version};
 
 /// Polls `path` until `ok` holds for its body, for at most 20 s.
 fn until(port: u16, path: &str, ok: impl Fn(&str) -> bool) -> String {
@@ -48,35 +27,15 @@ fn until(port: u16, path: &str, ok: impl Fn(&str) -> bool) -> String {
 #[test]
 fn serve_reloads_overlays_errors_and_recovers() {
     let (work, _) = common::every_kind_project("serve");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_tiendo"))
-            .args(["serve", "--port", &port.to_string()])
-            .current_dir(&work)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let server = Server::start(env!("CARGO_BIN_EXE_tiendo"), &work, &[]);
+    let port = server.port;
     let page = "/sectors/kinh-te.html";
     let first = until(port, page, |b| b.contains("6,9 %"));
     assert!(
         first.contains("/__tiendo/wait?v="),
         "served pages carry the reload script"
     );
-    let version: u64 = first
-        .split("var v=")
-        .nth(1)
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let version = version(&first);
 
     // A reload request returns once the site changes, telling the page whether it changed.
     let wait = |page: &'static str| {
