@@ -4,14 +4,9 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-macro_rules! starter {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../starter/", $name)))),*]
-    };
-}
-
 /// The starter project's files, by path relative to the new project folder.
-const STARTER: &[(&str, &str)] = starter![
+const STARTER: &[(&str, &str)] = embed![
+    "../starter/":
     "README.md",
     "content/site.yaml",
     "content/tinh-mau-2024/plan.yaml",

@@ -4,6 +4,14 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+/// Files compiled into the binary, as `(path, text)` pairs: `embed!("../dir/": "a", "b/c")`
+/// (the folder relative to `src/`).
+macro_rules! embed {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!($dir, $name)))),*]
+    };
+}
+
 pub mod chart;
 pub mod diagnostic;
 pub mod format;

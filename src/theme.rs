@@ -11,14 +11,9 @@ use crate::diagnostic::Diagnostic;
 use crate::format::Lang;
 use crate::load::Reader;
 
-macro_rules! embed {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../themes/default/", $name)))),*]
-    };
-}
-
 /// The default theme's files, by path relative to the theme folder.
 const DEFAULT: &[(&str, &str)] = embed![
+    "../themes/default/":
     "style.css",
     "i18n/vi.yaml",
     "i18n/en.yaml",
