@@ -22,6 +22,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod opendata;
+pub mod outdir;
 pub mod period;
 pub mod render;
 pub mod serve;
@@ -52,6 +53,8 @@ pub struct Options {
     pub deny_warnings: bool,
     /// Content files larger than this are refused.
     pub max_file_bytes: u64,
+    /// Replace a non-empty output folder that tiendo did not write (see [`outdir`]).
+    pub force: bool,
 }
 
 impl Options {
@@ -63,6 +66,7 @@ impl Options {
             theme: None,
             deny_warnings: false,
             max_file_bytes: 10 * 1024 * 1024,
+            force: false,
         }
     }
 }
@@ -300,24 +304,41 @@ pub(crate) fn render_prepared(
 /// returned.
 pub fn build(opts: &Options) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
-    if let Err(msg) = write::check_output_dir(&opts.output, &opts.content) {
-        return Err(vec![
-            Diagnostic::error(&opts.output, 0, 0, msg)
-                .with_hint("choose a dedicated folder such as `output`"),
-        ]);
-    }
-    let fail = |diags: Vec<Diagnostic>, e: std::io::Error| {
-        let mut diags = diags;
-        let msg = format!("cannot write the site: {e}");
-        diags.push(Diagnostic::error(&opts.output, 0, 0, msg));
-        diags
-    };
-    let staging = write::Staging::begin(&opts.output).map_err(|e| fail(Vec::new(), e))?;
+    let claimed = outdir::claim(&opts.output, &opts.content, opts.force)
+        .map_err(|r| vec![Diagnostic::error(&opts.output, 0, 0, r.message).with_hint(r.hint)])?;
+    let fail =
+        |diags: Vec<Diagnostic>, e: std::io::Error| {
+            let mut diags = diags;
+            let msg = format!("cannot write the site: {e}");
+            diags.push(Diagnostic::error(&opts.output, 0, 0, msg).with_hint(
+                "check the free disk space and the folder's permissions, then build again",
+            ));
+            diags
+        };
+    let staging = write::Staging::begin(&claimed.path).map_err(|e| fail(Vec::new(), e))?;
     // On error the staging folder is dropped, and with it everything written so far.
     let mut site = render_into(opts, &staging)?;
     let written = staging
         .commit()
         .map_err(|e| fail(site.warnings.clone(), e))?;
+    if claimed.legacy {
+        // Said once, and never a reason to fail a `--deny-warnings` pipeline: from this build on
+        // the folder carries the marker.
+        site.warnings.push(
+            Diagnostic::warning(
+                &opts.output,
+                0,
+                0,
+                format!(
+                    "{} had no {} file; it was recognised as a site written by an earlier tiendo and replaced",
+                    opts.output.display(),
+                    outdir::MARKER
+                ),
+            )
+            .with_hint("nothing to do: the folder now carries the marker, which marks it as tiendo's to replace"),
+        );
+    }
+    drop(claimed);
     Ok(Summary {
         pages: site.rendered.pages,
         charts: site.rendered.charts,

@@ -45,9 +45,14 @@ enum Command {
     Build {
         #[command(flatten)]
         input: Input,
-        /// Folder to write the site to (replaced atomically; unchanged files are kept).
+        /// Folder to write the site to (replaced atomically; unchanged files are kept). It must
+        /// be missing, empty or written by tiendo before.
         #[arg(long, default_value = "output")]
         output: PathBuf,
+        /// Replace the output folder even though it holds files tiendo did not write (they are
+        /// deleted).
+        #[arg(long)]
+        force: bool,
         /// Print the time of each stage (as --verbose does).
         #[arg(long)]
         timings: bool,
@@ -130,10 +135,12 @@ fn main() -> ExitCode {
         Command::Build {
             input,
             output,
+            force,
             timings,
         } => build(
             input,
             output,
+            force,
             Console {
                 verbose: out.verbose || timings,
                 ..out
@@ -191,8 +198,11 @@ struct Console {
     verbose: bool,
 }
 
-fn build(input: Input, output: PathBuf, out: Console) -> ExitCode {
-    let opts = options(&input, output.clone());
+fn build(input: Input, output: PathBuf, force: bool, out: Console) -> ExitCode {
+    let opts = Options {
+        force,
+        ..options(&input, output.clone())
+    };
     // A spinner appears only when a build takes more than a second, and only on a terminal.
     let (finished, wait) = std::sync::mpsc::channel::<()>();
     let spinner = (!out.quiet).then(|| {

@@ -1,6 +1,7 @@
 //! Writes the rendered site atomically: everything goes into a fresh folder beside `output/`,
-//! which replaces `output/` only once every file is written. A failed or killed build leaves the
-//! previous output as it was.
+//! which is exchanged with `output/` in one step only once every file is written. A failed or
+//! killed build leaves the previous output as it was, and there is no moment without `output/`.
+//! Which folder may be replaced at all is [`crate::outdir`]'s decision.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
@@ -9,42 +10,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::outdir::{MARKER, MARKER_TEXT};
 use crate::render::Page;
-
-/// Refuses output folders whose replacement would destroy something that is not a build.
-pub fn check_output_dir(output: &Path, content: &Path) -> Result<(), String> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let out = normalise(&abs(output));
-    let content = normalise(&abs(content));
-    if out.parent().is_none() {
-        return Err("the output folder cannot be the file-system root".into());
-    }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-        && normalise(&abs(&home)) == out
-    {
-        return Err("the output folder cannot be your home folder".into());
-    }
-    if content.starts_with(&out) {
-        return Err(
-            "the output folder cannot be the content folder or a folder that contains it".into(),
-        );
-    }
-    Ok(())
-}
-
-fn normalise(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// What writing the site changed, for the summary line and for upload tools.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +120,11 @@ impl Staging {
 
     /// Swaps the staged site in for the previous output.
     pub fn commit(mut self) -> io::Result<WriteStats> {
+        // Every output carries the marker that lets the next build replace it.
+        self.put(Page {
+            path: MARKER.into(),
+            bytes: MARKER_TEXT.as_bytes().to_vec(),
+        })?;
         let paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
         let stats = WriteStats {
             written: self.written.load(Ordering::Relaxed),
@@ -267,17 +239,44 @@ fn count_removed(output: &Path, keep: &BTreeSet<String>) -> usize {
         .count()
 }
 
+/// Puts `staging` in place of `output`. On Linux the two folders are exchanged in one
+/// `renameat2(RENAME_EXCHANGE)`, so `output` always exists; elsewhere (or on a file system
+/// without exchange) the old output is renamed aside first, and a build killed between the two
+/// renames is repaired by the next one ([`recover`]).
 fn swap(output: &Path, staging: &Path, retired: &Path) -> io::Result<()> {
-    if output.exists() {
-        fs::rename(output, retired)?;
-        if let Err(e) = fs::rename(staging, output) {
-            let _ = fs::rename(retired, output);
-            return Err(e);
-        }
-        fs::remove_dir_all(retired)
-    } else {
-        fs::rename(staging, output)
+    if !output.exists() {
+        return fs::rename(staging, output);
     }
+    match exchange(staging, output) {
+        // `staging` now holds the previous output.
+        Ok(()) => return fs::remove_dir_all(staging),
+        Err(e) if !exchange_unsupported(&e) => return Err(e),
+        Err(_) => {}
+    }
+    fs::rename(output, retired)?;
+    if let Err(e) = fs::rename(staging, output) {
+        let _ = fs::rename(retired, output);
+        return Err(e);
+    }
+    fs::remove_dir_all(retired)
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+/// Kernels and file systems without `RENAME_EXCHANGE` answer EINVAL or ENOSYS.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Unsupported
+        || matches!(e.raw_os_error(), Some(code) if code == rustix::io::Errno::INVAL.raw_os_error()
+            || code == rustix::io::Errno::NOSYS.raw_os_error())
 }
 
 #[cfg(test)]
@@ -294,12 +293,41 @@ mod tests {
     }
 
     #[test]
-    fn refuses_dangerous_output_folders() {
-        assert!(check_output_dir(Path::new("/"), Path::new("content")).is_err());
-        assert!(check_output_dir(Path::new("."), Path::new("content")).is_err());
-        assert!(check_output_dir(Path::new("content"), Path::new("content")).is_err());
-        assert!(check_output_dir(Path::new("content/.."), Path::new("content")).is_err());
-        assert!(check_output_dir(Path::new("output"), Path::new("content")).is_ok());
+    fn output_exists_at_every_moment_of_a_swap() {
+        use std::sync::atomic::AtomicBool;
+        let tmp = std::env::temp_dir().join(format!("tiendo-swap-{}", std::process::id()));
+        let out = tmp.join("output");
+        let page = |b: &str| Page {
+            path: "index.html".into(),
+            bytes: b.as_bytes().to_vec(),
+        };
+        write_site(&out, &[page("0")]).unwrap();
+        let done = AtomicBool::new(false);
+        let missing = std::thread::scope(|s| {
+            let watcher = s.spawn(|| {
+                let mut missing = 0;
+                while !done.load(Ordering::Relaxed) {
+                    if fs::symlink_metadata(&out).is_err() {
+                        missing += 1;
+                    }
+                }
+                missing
+            });
+            for i in 1..300 {
+                write_site(&out, &[page(&i.to_string())]).unwrap();
+            }
+            done.store(true, Ordering::Relaxed);
+            watcher.join().unwrap()
+        });
+        assert_eq!(missing, 0, "output/ was missing {missing} times");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "299");
+        assert!(out.join(MARKER).is_file(), "every build writes the marker");
+        let names: Vec<_> = fs::read_dir(&tmp)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["output"], "no staging folder left behind");
+        fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]
@@ -323,7 +351,7 @@ mod tests {
         assert_eq!(
             first,
             WriteStats {
-                written: 3,
+                written: 4,
                 unchanged: 0,
                 removed: 0
             }
@@ -334,7 +362,7 @@ mod tests {
             second,
             WriteStats {
                 written: 1,
-                unchanged: 1,
+                unchanged: 2,
                 removed: 1
             }
         );

@@ -64,6 +64,7 @@ fn every_kind_fixture_builds_and_reads_right() {
     assert_eq!(
         files,
         [
+            ".tiendo-output",
             "404.html",
             "data.html",
             "data/actuals.csv",
@@ -228,6 +229,7 @@ fn several_plans_get_an_index_and_their_own_folders() {
     assert_eq!(
         files,
         [
+            ".tiendo-output",
             "404.html",
             "index.html",
             "tinh-2024/data.html",
@@ -293,6 +295,7 @@ fn every_bad_fixture_fails_with_its_located_message() {
     fs::create_dir_all(output.join("sectors")).unwrap();
     fs::write(output.join("index.html"), "<p>trang đã đăng</p>").unwrap();
     fs::write(output.join("sectors/kinh-te.html"), "<p>ngành</p>").unwrap();
+    fs::write(output.join(".tiendo-output"), "").unwrap();
     let before = tree(&output);
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
