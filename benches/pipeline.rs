@@ -63,7 +63,9 @@ fn bullet() -> Bullet<'static> {
             .iter()
             .map(|v| format!("{v} %"))
             .collect(),
+        target_label: "7–7,5 %".into(),
         status: ("achieved", "Đạt"),
+        number: &|v| format!("{v}"),
     }
 }
 

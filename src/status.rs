@@ -283,6 +283,56 @@ fn shortfall(target: Target, better: Direction, v: f64, baseline: Option<f64>) -
     }
 }
 
+/// Which bound a value is compared with, for the words that state the gap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoundKind {
+    /// A single target value (floor, exact count, or baseline plus increase).
+    Target,
+    /// A ceiling (`at_most`, `less_than`).
+    Ceiling,
+    /// The lower end of a range.
+    RangeMin,
+    /// The upper end of a range.
+    RangeMax,
+}
+
+/// How far a value lies from its target, stated in the target's own unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Gap {
+    /// Inside a target range.
+    Inside,
+    /// `value - bound`: positive above the bound, negative below, zero on it.
+    From {
+        /// The bound compared with.
+        bound: BoundKind,
+        /// The bound's value.
+        at: f64,
+        /// `value - at`.
+        diff: f64,
+    },
+}
+
+/// The gap between `v` and the nearest bound of `target` (with `baseline` for increases);
+/// `None` for milestones and increases without a baseline.
+pub fn gap(target: Target, v: f64, baseline: Option<f64>) -> Option<Gap> {
+    let from = |bound, at: f64| {
+        Some(Gap::From {
+            bound,
+            at,
+            diff: v - at,
+        })
+    };
+    match target {
+        Target::AtLeast(b) | Target::MoreThan(b) | Target::Exactly(b) => from(BoundKind::Target, b),
+        Target::AtMost(b) | Target::LessThan(b) => from(BoundKind::Ceiling, b),
+        Target::Range { min, .. } if v < min => from(BoundKind::RangeMin, min),
+        Target::Range { max, .. } if v > max => from(BoundKind::RangeMax, max),
+        Target::Range { .. } => Some(Gap::Inside),
+        Target::Increase(n) => baseline.and_then(|b| from(BoundKind::Target, b + n)),
+        Target::Milestone { .. } => None,
+    }
+}
+
 /// The share of an annual target expected after `fraction` of the year, for running totals.
 pub fn pro_rata(target: Target, fraction: f64) -> Target {
     match target {
@@ -385,6 +435,33 @@ mod tests {
             note: None,
             at: Default::default(),
         }
+    }
+
+    #[test]
+    fn gaps_are_measured_from_the_nearest_bound() {
+        let g = |t, v| gap(t, v, Some(100.0));
+        let r = Target::Range { min: 4.0, max: 4.5 };
+        assert_eq!(g(r, 4.2), Some(Gap::Inside));
+        assert!(
+            matches!(g(r, 3.63), Some(Gap::From { bound: BoundKind::RangeMin, diff, .. }) if (diff + 0.37).abs() < 1e-9)
+        );
+        assert!(
+            matches!(g(r, 5.0), Some(Gap::From { bound: BoundKind::RangeMax, diff, .. }) if (diff - 0.5).abs() < 1e-9)
+        );
+        assert!(
+            matches!(g(Target::AtLeast(104.0), 97.5), Some(Gap::From { bound: BoundKind::Target, diff, .. }) if (diff + 6.5).abs() < 1e-9)
+        );
+        assert!(matches!(
+            g(Target::AtMost(76.2), 76.4),
+            Some(Gap::From {
+                bound: BoundKind::Ceiling,
+                ..
+            })
+        ));
+        assert!(
+            matches!(g(Target::Increase(10.0), 105.0), Some(Gap::From { at, .. }) if at == 110.0)
+        );
+        assert_eq!(gap(Target::Increase(10.0), 105.0, None), None);
     }
 
     #[test]

@@ -116,6 +116,9 @@ pub struct IndicatorView {
     pub provisional: bool,
     /// Pro-rata target a partial cumulative value was compared with.
     pub expected: Option<String>,
+    /// How far the judged figure lies from its target, in words ("thấp hơn mục tiêu 6,5 triệu
+    /// đồng (94 % của mục tiêu)").
+    pub gap: Option<String>,
     /// Editor's reason for an overridden status.
     pub override_reason: Option<String>,
     /// Note.
@@ -579,7 +582,8 @@ fn indicator_view(
     let a = status::assess(i, rules);
     let anchor = format!("i-{}", i.id);
     let status = StatusView::new(a.status, lang);
-    let (chart, series_chart) = charts(i, &a, &status, lang);
+    let gap = gap_text(i, &a, lang);
+    let (chart, series_chart) = charts(i, &a, &status, gap.as_deref(), lang);
     IndicatorView {
         chart,
         series_chart,
@@ -607,10 +611,64 @@ fn indicator_view(
         status,
         provisional: a.provisional,
         expected: a.expected.map(|t| lang.target(&t, &i.unit)),
+        gap,
         override_reason: a.override_reason,
         note: i.note.clone(),
         sector: s.name.clone(),
     }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The judged figure's distance from the target it was judged against, in words.
+fn gap_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
+    use status::{BoundKind, Gap};
+    let v = match a.latest.map(|idx| &i.actuals[idx].value)? {
+        Value::Number(v) => *v,
+        Value::Reached(_) => return None,
+    };
+    let target = a.expected.unwrap_or(i.target);
+    let (bound, at, diff) = match status::gap(target, v, i.baseline.as_ref().map(|b| b.value))? {
+        Gap::Inside => return Some(lang.t("gap_inside").to_string()),
+        Gap::From { bound, at, diff } => (bound, at, diff),
+    };
+    let name = match (a.expected.is_some(), bound) {
+        (true, _) => "gap_bound_path",
+        (false, BoundKind::Target) => "gap_bound_target",
+        (false, BoundKind::Ceiling) => "gap_bound_ceiling",
+        (false, BoundKind::RangeMin) => "gap_bound_range_min",
+        (false, BoundKind::RangeMax) => "gap_bound_range_max",
+    };
+    let name = lang.t(name);
+    // Differences are rounded as the figures are (4 decimals), so float noise reads as equal.
+    let diff = (diff * 1e4).round() / 1e4;
+    if diff == 0.0 {
+        return Some(lang.fill("gap_equal", &[("bound", name)]));
+    }
+    let amount = if i.unit == "%" {
+        lang.fill("gap_points", &[("n", &lang.number(diff.abs()))])
+    } else {
+        lang.quantity(diff.abs(), &i.unit)
+    };
+    let key = if diff > 0.0 { "gap_above" } else { "gap_below" };
+    let mut text = lang.fill(key, &[("bound", name), ("diff", &amount)]);
+    // A share of the target reads naturally only for amounts (not rates in %, nor increases,
+    // where it would be a share of the level rather than of the increase).
+    let amount_target = !matches!(i.target, Target::Increase(_));
+    if i.unit != "%" && amount_target && bound == BoundKind::Target && at > 0.0 && v >= 0.0 {
+        let share = lang.quantity((v / at * 1000.0).round() / 10.0, "%");
+        text.push_str(&format!(
+            " ({})",
+            lang.fill("gap_share", &[("share", &share), ("bound", name)])
+        ));
+    }
+    Some(text)
 }
 
 /// The bullet chart and, with two or more numeric actuals, the series chart.
@@ -618,6 +676,7 @@ fn charts(
     i: &Indicator,
     a: &Assessment,
     status: &StatusView,
+    gap: Option<&str>,
     lang: &Lang,
 ) -> (Option<String>, Option<String>) {
     let target_text = lang.target(&i.target, &i.unit);
@@ -646,6 +705,11 @@ fn charts(
             ],
         ),
     };
+    // The gap in words belongs with the picture for a reader who cannot see it.
+    let desc = match gap {
+        Some(g) => format!("{desc} {}.", capitalise(g)),
+        None => desc,
+    };
     let base = i.baseline.as_ref().map(|b| b.value);
     let bound_labels = chart::bullet::bounds(&i.target, base)
         .iter()
@@ -667,7 +731,9 @@ fn charts(
         }),
         expected: a.expected,
         bound_labels,
+        target_label: target_text.clone(),
         status: (status.group, &status.label),
+        number: &|v| lang.number(v),
     };
     let bullet_svg = chart::bullet::draw(&bullet);
     (bullet_svg, series_chart(i, &target_text, lang))

@@ -1,13 +1,19 @@
 //! The compact bullet chart on every numeric indicator card: the target (a band for a range, a
 //! threshold with its allowed side shaded, a mark for an exact count), the latest actual, the
 //! baseline, and the status by icon and text.
+//!
+//! Length encodes a value only on an axis that starts at zero (Stephen Few's rule for bullet
+//! graphs): the actual is a bar from zero whenever zero is on the axis, which is every chart
+//! except one whose values are all clustered far from zero ([`axis`]). There the axis is fitted
+//! to the values, marked as broken at its start, labelled with tick values, and the actual is a
+//! dot, not a bar, so no length can be read as a size.
 
 use crate::chart::palette::{self, BASELINE, INK, MUTED, PAPER, TARGET, TARGET_FILL, TRACK};
 use crate::chart::{Align, Canvas, Scale, Slot, domain, place, text_width};
 use crate::model::Target;
 
 /// Everything the bullet chart shows, already formatted for the page language.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Bullet<'a> {
     /// Unique element id prefix.
     pub id: &'a str,
@@ -29,8 +35,78 @@ pub struct Bullet<'a> {
     pub expected: Option<Target>,
     /// Labels for the target's bounds, in the order of `bounds(target)`.
     pub bound_labels: Vec<String>,
+    /// The whole target in words (`7–7,5 %`), shown once under a range too narrow for two labels.
+    pub target_label: String,
     /// Status group key (icon shape) and label.
     pub status: (&'a str, &'a str),
+    /// Formats an axis tick value in the page language.
+    pub number: &'a dyn Fn(f64) -> String,
+}
+
+impl std::fmt::Debug for Bullet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bullet")
+            .field("id", &self.id)
+            .field("target", &self.target)
+            .field("actual", &self.actual)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How the value axis of a bullet chart is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    /// From zero: the actual is a bar whose length is its value.
+    Zero,
+    /// Fitted to values clustered far from zero: the actual is a dot, the axis is marked as
+    /// broken and labelled with tick values.
+    Fitted,
+}
+
+/// Values that all lie within this share of the largest of them, on one side of zero, are
+/// "clustered far from zero": on an axis from zero their differences would be under
+/// 2 % of the track (6 px), so the axis is fitted to them instead.
+pub const CLUSTERED: f64 = 0.02;
+
+/// The axis rule (published on the methodology page): from zero, unless every value is on one
+/// side of zero and they differ by less than [`CLUSTERED`] of the largest.
+pub fn axis(values: &[f64]) -> Axis {
+    let (lo, hi) = extent(values);
+    if !lo.is_finite() || (lo <= 0.0 && hi >= 0.0) {
+        return Axis::Zero;
+    }
+    let spread = hi - lo;
+    if spread > 0.0 && spread < CLUSTERED * lo.abs().max(hi.abs()) {
+        Axis::Fitted
+    } else {
+        Axis::Zero
+    }
+}
+
+fn extent(values: &[f64]) -> (f64, f64) {
+    values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        })
+}
+
+/// A domain that includes zero, padded by 8 % on the side(s) away from it.
+fn zero_domain(values: &[f64]) -> (f64, f64) {
+    let (lo, hi) = extent(values);
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let (mut d0, mut d1) = (lo.min(0.0), hi.max(0.0));
+    let span = if d1 > d0 { d1 - d0 } else { 1.0 };
+    if d1 > 0.0 || d0 == 0.0 {
+        d1 += span * 0.08;
+    }
+    if d0 < 0.0 {
+        d0 -= span * 0.08;
+    }
+    (d0, d1)
 }
 
 /// The chart's size in px (its viewBox).
@@ -42,6 +118,8 @@ const RIGHT: i32 = WIDTH - 6;
 const TRACK_TOP: i32 = 38;
 const TRACK_BOTTOM: i32 = 58;
 const FONT: u32 = 13;
+const BAR_TOP: i32 = 44;
+const BAR_BOTTOM: i32 = 52;
 
 /// The target's bounds as drawn, with a baseline offset for "N more" targets.
 pub fn bounds(target: &Target, baseline: Option<f64>) -> Vec<f64> {
@@ -59,8 +137,8 @@ pub fn bounds(target: &Target, baseline: Option<f64>) -> Vec<f64> {
     }
 }
 
-/// The x-scale of the chart for these values.
-pub fn scale(b: &Bullet<'_>) -> Scale {
+/// Every value the chart places: bounds, actual, baseline and pro-rata bounds.
+fn values(b: &Bullet<'_>) -> Vec<f64> {
     let base = b.baseline.as_ref().map(|(v, _)| *v);
     let mut values = bounds(&b.target, base);
     values.extend(b.actual);
@@ -68,13 +146,24 @@ pub fn scale(b: &Bullet<'_>) -> Scale {
     if let Some(e) = &b.expected {
         values.extend(bounds(e, base));
     }
-    let (d0, d1) = domain(&values);
-    Scale {
+    values
+}
+
+/// The axis kind and x-scale of the chart.
+pub fn scale(b: &Bullet<'_>) -> (Axis, Scale) {
+    let values = values(b);
+    let kind = axis(&values);
+    let (d0, d1) = match kind {
+        Axis::Zero => zero_domain(&values),
+        Axis::Fitted => domain(&values),
+    };
+    let s = Scale {
         d0,
         d1,
         r0: f64::from(LEFT),
         r1: f64::from(RIGHT),
-    }
+    };
+    (kind, s)
 }
 
 /// Draws the chart; `None` for milestones, which have no scale.
@@ -83,11 +172,12 @@ pub fn draw(b: &Bullet<'_>) -> Option<String> {
         return None;
     }
     let base = b.baseline.as_ref().map(|(v, _)| *v);
-    let s = scale(b);
+    let (kind, s) = scale(b);
     let mut c = Canvas::new(WIDTH as u32, HEIGHT as u32);
     status_row(&mut c, b.status);
     c.rect((LEFT, TRACK_TOP), (RIGHT, TRACK_BOTTOM), TRACK, true, 0);
     target_marks(&mut c, &s, &b.target, base);
+    let ticks = axis_marks(&mut c, &s, kind);
     if let Some(e) = &b.expected {
         for x in bounds(e, base).into_iter().map(|v| s.px(v)) {
             c.polygon(
@@ -102,13 +192,23 @@ pub fn draw(b: &Bullet<'_>) -> Option<String> {
     }
     if let Some(v) = b.actual {
         let x = s.px(v);
-        if b.provisional {
-            c.rect((LEFT, 44), (x.max(LEFT + 1), 52), PAPER, true, 0);
-            c.rect((LEFT, 44), (x.max(LEFT + 1), 52), INK, false, 2);
-        } else {
-            c.rect((LEFT, 44), (x.max(LEFT + 1), 52), INK, true, 0);
+        match kind {
+            Axis::Zero => {
+                // The bar runs from zero to the value; a hollow bar is a provisional figure.
+                let zero = s.px(0.0);
+                let (a, z) = (zero.min(x), zero.max(x));
+                if z > a {
+                    c.rect((a, BAR_TOP), (z, BAR_BOTTOM), PAPER, true, 0);
+                    c.rect((a, BAR_TOP), (z, BAR_BOTTOM), INK, !b.provisional, 2);
+                }
+                c.line(vec![(x, 40), (x, 56)], INK, 3);
+            }
+            Axis::Fitted => {
+                // A dot: no length to read. Hollow when provisional.
+                c.circle((x, 48), 6, if b.provisional { PAPER } else { INK }, true);
+                c.circle((x, 48), 6, INK, false);
+            }
         }
-        c.line(vec![(x, 40), (x, 56)], INK, 3);
     }
     if let Some(v) = base {
         let x = s.px(v);
@@ -121,8 +221,45 @@ pub fn draw(b: &Bullet<'_>) -> Option<String> {
             BASELINE,
         );
     }
-    labels(&mut c, &s, b, base);
+    labels(&mut c, &s, b, base, &ticks);
     Some(c.finish(b.id, "chart chart-bullet", b.title, b.desc))
+}
+
+/// Zero's line (when the axis runs below it), or the fitted axis's break mark and ticks; returns
+/// the tick values to label.
+fn axis_marks(c: &mut Canvas, s: &Scale, kind: Axis) -> Vec<f64> {
+    match kind {
+        Axis::Zero => {
+            let zero = s.px(0.0);
+            if zero > LEFT {
+                c.line(
+                    vec![(zero, TRACK_TOP - 2), (zero, TRACK_BOTTOM + 2)],
+                    MUTED,
+                    1,
+                );
+            }
+            vec![0.0]
+        }
+        Axis::Fitted => {
+            // Two slanted strokes over the track's start: the axis does not begin at zero.
+            for dx in [0, 4] {
+                c.line(
+                    vec![
+                        (LEFT + 2 + dx, TRACK_BOTTOM + 3),
+                        (LEFT + 6 + dx, TRACK_TOP - 3),
+                    ],
+                    MUTED,
+                    1,
+                );
+            }
+            let ticks = crate::chart::ticks(s.d0, s.d1, 4);
+            for t in &ticks {
+                let x = s.px(*t);
+                c.line(vec![(x, TRACK_BOTTOM), (x, TRACK_BOTTOM + 3)], MUTED, 1);
+            }
+            ticks
+        }
+    }
 }
 
 fn status_row(c: &mut Canvas, (group, label): (&str, &str)) {
@@ -224,7 +361,7 @@ fn target_marks(c: &mut Canvas, s: &Scale, target: &Target, base: Option<f64>) {
     }
 }
 
-fn labels(c: &mut Canvas, s: &Scale, b: &Bullet<'_>, base: Option<f64>) {
+fn labels(c: &mut Canvas, s: &Scale, b: &Bullet<'_>, base: Option<f64>, ticks: &[f64]) {
     if let (Some(v), Some(text)) = (b.actual, &b.actual_label) {
         let w = text_width(text, FONT);
         let slot = Slot {
@@ -239,8 +376,16 @@ fn labels(c: &mut Canvas, s: &Scale, b: &Bullet<'_>, base: Option<f64>) {
     let mut items: Vec<(String, i32, u8, plotters::style::RGBColor)> = bounds(&b.target, base)
         .into_iter()
         .zip(&b.bound_labels)
-        .map(|(v, l)| (l.clone(), s.px(v), 0, TARGET))
+        .map(|(v, l)| (l.clone(), s.px(v), 0, MUTED))
         .collect();
+    if let [(l0, x0, ..), (l1, x1, ..)] = items.as_slice() {
+        // Two bound labels that would have to move apart (and could swap sides) become one.
+        let room = (text_width(l0, FONT - 1) + text_width(l1, FONT - 1)) / 2 + 6;
+        if x1 - x0 < room {
+            let centre = (x0 + x1) / 2;
+            items = vec![(b.target_label.clone(), centre, 0, MUTED)];
+        }
+    }
     if let Some((v, l)) = &b.baseline {
         items.push((l.clone(), s.px(*v), 1, BASELINE));
     }
@@ -252,16 +397,26 @@ fn labels(c: &mut Canvas, s: &Scale, b: &Bullet<'_>, base: Option<f64>) {
             priority: *p,
         })
         .collect();
-    for ((l, _, _, col), left) in items.iter().zip(place(&slots, WIDTH, 6)) {
+    let mut taken = Vec::new();
+    for (((l, _, _, col), left), slot) in items.iter().zip(place(&slots, WIDTH, 6)).zip(&slots) {
         if let Some(left) = left {
-            c.text(
-                l,
-                left,
-                72,
-                FONT - 1,
-                if *col == BASELINE { BASELINE } else { MUTED },
-                Align::Start,
-            );
+            c.text(l, left, 72, FONT - 1, *col, Align::Start);
+            taken.push((left, left + slot.width));
+        }
+    }
+    // Tick values give way to every other label, and are shown only right under their tick:
+    // a tick value moved aside would point at the wrong place.
+    for t in ticks {
+        let text = (b.number)(*t);
+        let width = text_width(&text, FONT - 2);
+        let left = s.px(*t) - width / 2;
+        let inside = left >= 0 && left + width <= WIDTH;
+        let free = taken
+            .iter()
+            .all(|&(a, z)| left + width + 4 <= a || left >= z + 4);
+        if inside && free {
+            c.text(&text, left, 72, FONT - 2, MUTED, Align::Start);
+            taken.push((left, left + width));
         }
     }
 }
@@ -285,14 +440,16 @@ mod tests {
                 .iter()
                 .map(|v| format!("{v}"))
                 .collect(),
+            target_label: "7–7,5 %".into(),
             status: ("achieved", "Đạt"),
+            number: &|v| format!("{v}"),
         }
     }
 
     #[test]
     fn range_band_spans_exactly_its_interval() {
         let b = bullet(Target::Range { min: 7.0, max: 7.5 }, Some(7.02));
-        let s = scale(&b);
+        let (_, s) = scale(&b);
         let svg = draw(&b).unwrap();
         let (a, z) = (s.px(7.0), s.px(7.5));
         let band = format!(
@@ -307,7 +464,7 @@ mod tests {
     fn thresholds_shade_the_allowed_side() {
         for (t, left_side) in [(Target::AtLeast(8.0), false), (Target::LessThan(3.0), true)] {
             let b = bullet(t, Some(5.0));
-            let s = scale(&b);
+            let (_, s) = scale(&b);
             let x = s.px(bounds(&t, None)[0]);
             let svg = draw(&b).unwrap();
             let band = if left_side {
@@ -325,7 +482,7 @@ mod tests {
     #[test]
     fn actual_lands_at_its_coordinate() {
         let b = bullet(Target::AtLeast(8.0), Some(9.0));
-        let x = scale(&b).px(9.0);
+        let x = scale(&b).1.px(9.0);
         let svg = draw(&b).unwrap();
         assert!(svg.contains(&format!("<polyline fill=\"none\" stroke=\"#1B1F24\" stroke-width=\"3\" points=\"{x},40 {x},56 \"")), "{svg}");
     }
@@ -346,6 +503,77 @@ mod tests {
         assert!(svg.len() < 4096, "{} bytes", svg.len());
         assert_eq!(svg, draw(&b).unwrap());
         insta::assert_snapshot!("bullet_range", svg);
+    }
+
+    /// The bar in a chart: its left edge and width (`BAR_TOP` row), if one is drawn.
+    fn bar(svg: &str) -> Option<(i32, i32)> {
+        let at = svg.find(&format!("\" y=\"{BAR_TOP}\" width=\""))?;
+        let x_at = svg[..at].rfind("x=\"")? + 3;
+        let x = svg[x_at..at].parse().ok()?;
+        let rest = &svg[at + format!("\" y=\"{BAR_TOP}\" width=\"").len()..];
+        let w = rest[..rest.find('"')?].parse().ok()?;
+        Some((x, w))
+    }
+
+    #[test]
+    fn bars_start_at_zero_and_their_length_is_their_value() {
+        // Misses of 74 %, 81 %, 94 % and 97.5 % of a floor of 104, and exactly on a count.
+        let mut seen = Vec::new();
+        for (target, v) in [
+            (Target::AtLeast(104.0), 76.96),
+            (Target::AtLeast(104.0), 84.24),
+            (Target::AtLeast(104.0), 97.76),
+            (Target::AtLeast(104.0), 101.4),
+            (Target::Exactly(1400.0), 1400.0),
+            (Target::AtMost(4.5), 3.63),
+        ] {
+            let mut b = bullet(target, Some(v));
+            b.baseline = None;
+            let (kind, s) = scale(&b);
+            assert_eq!(kind, Axis::Zero, "{target:?}");
+            let svg = draw(&b).unwrap();
+            let (x, w) = bar(&svg).expect("a bar");
+            assert_eq!(x, LEFT, "the bar starts at zero, the track's start");
+            let k = f64::from(RIGHT - LEFT) / (s.d1 - s.d0);
+            assert!(
+                (f64::from(w) - v * k).abs() <= 1.0,
+                "{target:?} {v}: width {w}"
+            );
+            let bound = bounds(&target, None)[0];
+            let at_bound = (v / bound * f64::from(s.px(bound) - LEFT)).round() as i32;
+            assert!(
+                (w - at_bound).abs() <= 1,
+                "{v} of {bound}: {w} vs {at_bound}"
+            );
+            assert!(
+                !seen.contains(&svg),
+                "two different shortfalls drawn identically"
+            );
+            seen.push(svg);
+        }
+    }
+
+    #[test]
+    fn values_clustered_far_from_zero_get_a_dot_on_a_fitted_axis() {
+        // +0.3 % over an upper bound of 76.2: on an axis from zero the gap would be 0.7 px.
+        let mut b = bullet(Target::AtMost(76.2), Some(76.4));
+        b.baseline = None;
+        assert_eq!(scale(&b).0, Axis::Fitted);
+        let svg = draw(&b).unwrap();
+        assert_eq!(
+            bar(&svg),
+            None,
+            "no bar on an axis that does not start at zero"
+        );
+        assert!(svg.contains("<circle"), "the actual is a dot");
+        assert!(
+            svg.contains(">76.2<") || svg.contains(">76.3<"),
+            "tick values label the axis: {svg}"
+        );
+        // Negative values still draw from zero.
+        assert_eq!(axis(&[-1.5, 7.0]), Axis::Zero);
+        assert_eq!(axis(&[7.0, 7.5, 5.72]), Axis::Zero);
+        assert_eq!(axis(&[1400.0, 1400.0]), Axis::Zero);
     }
 
     #[test]
