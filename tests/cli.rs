@@ -880,3 +880,23 @@ fn fuzz_regressions_never_panic() {
         fs::remove_dir_all(&work).unwrap();
     }
 }
+
+#[test]
+fn an_80000_character_sector_name_builds_in_bounded_time() {
+    let (work, content) = every_kind_project("huge-name");
+    let sector = content.join("tinh-2024/sectors/kinh-te.yaml");
+    let s = fs::read_to_string(&sector).unwrap();
+    let name = "Kinh tế ".repeat(10_000);
+    fs::write(
+        &sector,
+        s.replacen("name: Kinh tế\n", &format!("name: {name}\n"), 1),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let built = tiendo(&work, &["build"]);
+    let took = started.elapsed();
+    assert!(built.status.success(), "{:?}", text(&built));
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    let overview = fs::read_to_string(work.join("output/index.html")).unwrap();
+    assert!(overview.contains("Kinh tế Kinh tế") && overview.contains('…'));
+}
