@@ -406,7 +406,7 @@ pub fn plan_view_reusing(
         overview_html: plan
             .overview_md
             .as_deref()
-            .map(|m| markdown::to_html(m, 1))
+            .map(|m| markdown::to_html(m, 1, ""))
             .unwrap_or_default(),
         total: totals.iter().sum(),
         counts: counts(totals, lang),
@@ -533,7 +533,7 @@ fn sector_view(s: &Sector, rules: &Rules, lang: &Lang) -> SectorView {
         name: s.name.clone(),
         lead: s.lead.clone(),
         section: s.section.clone(),
-        commentary_html: markdown::to_html(&s.commentary_md, 2),
+        commentary_html: markdown::to_html(&s.commentary_md, 2, &s.id),
         total: indicators.len() + tasks.len(),
         href,
         indicators,
