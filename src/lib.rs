@@ -32,6 +32,7 @@ pub mod status;
 pub mod theme;
 pub mod validate;
 pub mod view;
+pub mod weburl;
 pub mod write;
 pub mod yaml;
 

@@ -1,11 +1,17 @@
 //! Markdown commentary to safe HTML. Raw HTML is shown as text (never passed through), links and
 //! images only keep `http`, `https`, `mailto` or relative targets, and headings are shifted so
-//! they nest under the page's own.
+//! they nest under the page's own. Footnote ids are scoped and made unique, because a label is
+//! written by the author (`[^main]`) and would otherwise become the element id as written.
+
+use std::collections::{BTreeSet, HashMap};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// Renders `md` to HTML; `#` becomes a heading `shift` levels deeper (capped at `<h6>`).
-pub fn to_html(md: &str, shift: usize) -> String {
+/// Footnotes get ids `fn-<scope>_<label>` (`fn_<label>` for an empty scope): a sector passes its
+/// id, so report.html, which joins every sector's commentary, still has each id once.
+pub fn to_html(md: &str, shift: usize, scope: &str) -> String {
+    let mut notes = Footnotes::new(scope);
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_SMART_PUNCTUATION
@@ -46,11 +52,61 @@ pub fn to_html(md: &str, shift: usize) -> String {
             title,
             id,
         }),
+        Event::FootnoteReference(label) => Event::FootnoteReference(notes.id(&label)),
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::Start(Tag::FootnoteDefinition(notes.id(&label)))
+        }
         other => other,
     });
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, events);
     out
+}
+
+/// Footnote labels of one document and the ids they became.
+struct Footnotes {
+    prefix: String,
+    ids: HashMap<String, CowStr<'static>>,
+    used: BTreeSet<String>,
+}
+
+impl Footnotes {
+    fn new(scope: &str) -> Self {
+        Footnotes {
+            prefix: if scope.is_empty() {
+                "fn_".to_string()
+            } else {
+                format!("fn-{scope}_")
+            },
+            ids: HashMap::new(),
+            used: BTreeSet::new(),
+        }
+    }
+
+    /// The id for `label`, the same for each use; labels differing only in case are one note,
+    /// as the parser matches them.
+    fn id(&mut self, label: &str) -> CowStr<'static> {
+        let key = label.to_lowercase();
+        if let Some(id) = self.ids.get(&key) {
+            return id.clone();
+        }
+        let slug = crate::slug::slugify(label);
+        let base = format!(
+            "{}{}",
+            self.prefix,
+            if slug.is_empty() { "note" } else { &slug }
+        );
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.used.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.used.insert(id.clone());
+        let id = CowStr::from(id);
+        self.ids.insert(key, id.clone());
+        id
+    }
 }
 
 fn shifted(level: HeadingLevel, shift: usize) -> HeadingLevel {
@@ -95,6 +151,7 @@ mod tests {
         let html = to_html(
             "# T\n\n\"Trích\" dẫn[^1]\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: ghi chú\n",
             2,
+            "",
         );
         assert!(html.contains("<h3>T</h3>"), "{html}");
         assert!(html.contains("“Trích”"), "{html}");
@@ -103,10 +160,36 @@ mod tests {
     }
 
     #[test]
+    fn footnote_ids_are_scoped_unique_and_linked() {
+        let md = "A[^main] B[^1] C[^Main] D[^a b] E[^a-b]\n\n[^main]: m\n[^1]: one\n[^a b]: x\n[^a-b]: y\n";
+        let html = to_html(md, 2, "kinh-te");
+        for id in [
+            "fn-kinh-te_main",
+            "fn-kinh-te_1",
+            "fn-kinh-te_a-b",
+            "fn-kinh-te_a-b-2",
+        ] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id}: {html}");
+            assert!(html.contains(&format!("href=\"#{id}\"")), "{id}: {html}");
+        }
+        assert!(
+            !html.contains("id=\"main\"") && !html.contains("id=\"1\""),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("href=\"#fn-kinh-te_main\"").count(),
+            2,
+            "{html}"
+        );
+        assert!(to_html("x[^1]\n\n[^1]: y\n", 1, "").contains("id=\"fn_1\""));
+    }
+
+    #[test]
     fn raw_html_is_escaped() {
         let html = to_html(
             "a <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n",
             0,
+            "",
         );
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("<img"), "{html}");
@@ -118,6 +201,7 @@ mod tests {
         let html = to_html(
             "[x](javascript:alert(1)) [y](https://a.vn) [z](JaVa\tScript:1) [w](p.html#a:b)",
             0,
+            "",
         );
         assert!(!html.to_lowercase().contains("javascript"), "{html}");
         assert!(html.contains("href=\"https://a.vn\""));

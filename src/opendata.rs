@@ -96,10 +96,16 @@ struct TaskJson<'a> {
     update_note: Option<&'a str>,
 }
 
+/// `url` if it passes the one URL rule. Validation already refused any other, so this only
+/// guards open data against a model built some other way.
+fn published(url: Option<&str>) -> Option<&str> {
+    url.filter(|u| crate::weburl::is_acceptable(u))
+}
+
 fn source_json(s: &Option<Source>) -> Option<SourceJson<'_>> {
     s.as_ref().map(|s| SourceJson {
         title: &s.title,
-        url: s.url.as_deref(),
+        url: published(s.url.as_deref()),
     })
 }
 
@@ -268,7 +274,7 @@ pub fn files(
         date: plan.date.to_string(),
         year: plan.year,
         as_of: plan.as_of.to_string(),
-        source_url: plan.source_url.as_deref(),
+        source_url: published(plan.source_url.as_deref()),
         sectors: Vec::new(),
     };
     // `sectors` is the last field: splice the sectors' objects into its empty list.
@@ -390,7 +396,7 @@ fn indicators_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
                     .unwrap_or_default(),
                 latest
                     .and_then(|a| a.source.as_ref())
-                    .and_then(|s| s.url)
+                    .and_then(|s| published(s.url))
                     .map(safe_cell)
                     .unwrap_or_default(),
             ]);
@@ -439,7 +445,7 @@ fn actuals_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
                         .unwrap_or_default(),
                     a.source
                         .as_ref()
-                        .and_then(|s| s.url)
+                        .and_then(|s| published(s.url))
                         .map(safe_cell)
                         .unwrap_or_default(),
                     safe_cell(a.note.unwrap_or_default()),

@@ -40,6 +40,17 @@ impl Checker<'_> {
         );
     }
 
+    /// `url` when it is an acceptable web address, else an error at `path` naming `what`.
+    fn web_url(&mut self, path: &str, what: &str, url: &str) -> Option<String> {
+        match crate::weburl::check(url) {
+            Ok(_) => Some(url.to_string()),
+            Err(r) => {
+                self.error(path, format!("{what}: {}", r.reason), r.hint);
+                None
+            }
+        }
+    }
+
     fn loc(&self, path: &str) -> Loc {
         if !self.locate {
             return Loc::default();
@@ -183,15 +194,10 @@ fn site_settings(
             ),
         );
     }
-    if let Some(url) = &s.base_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        c.error(
-            "base_url",
-            "base_url must start with https:// or http://",
-            "e.g. https://kehoach.example.gov.vn/",
-        );
-    }
+    let base_url = s
+        .base_url
+        .as_deref()
+        .and_then(|u| c.web_url("base_url", "base_url", u));
     let theme = s.theme.clone().unwrap_or_else(|| "default".into());
     if !is_safe_id(&theme) {
         c.error(
@@ -204,7 +210,7 @@ fn site_settings(
         Some(t) if locale == "en" => Some(t.clone()),
         _ => s.title.clone(),
     };
-    (title, locale, s.base_url.clone(), theme)
+    (title, locale, base_url, theme)
 }
 
 /// Checks one plan into `diags`, which holds only this plan's problems.
@@ -244,15 +250,24 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
             "the default is 10",
         );
     }
+    let source_url = p
+        .source_url
+        .as_deref()
+        .and_then(|u| c.web_url("source_url", "source_url", u));
     let sources: Sources = p
         .sources
         .iter()
         .map(|(k, s)| {
+            let path = format!("sources.{k}.url");
+            let url = s
+                .url
+                .as_deref()
+                .and_then(|u| c.web_url(&path, &format!("source `{k}` url"), u));
             (
                 k.clone(),
                 Source {
                     title: s.title.clone(),
-                    url: s.url.clone(),
+                    url,
                 },
             )
         })
@@ -282,7 +297,7 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
         document: p.document.clone(),
         date,
         year: p.year,
-        source_url: p.source_url.clone(),
+        source_url,
         as_of,
         tolerance: tolerance / 100.0,
         stale_after_days: p.stale_after_days.unwrap_or(180),
@@ -514,17 +529,11 @@ fn source(
     if let Some(s) = sources.get(text) {
         return Some(s.clone());
     }
-    if text.contains("://") {
-        if !(text.starts_with("https://") || text.starts_with("http://")) {
-            c.error(
-                path,
-                "source links must start with https:// or http://",
-                "paste the page's web address",
-            );
-        }
+    if crate::weburl::looks_like_address(text) {
+        let url = c.web_url(path, "source link", text)?;
         return Some(Source {
-            title: text.to_string(),
-            url: Some(text.to_string()),
+            title: url.clone(),
+            url: Some(url),
         });
     }
     let looks_like_key = !text.is_empty()

@@ -46,13 +46,11 @@ pub struct SourceView {
 
 fn source_view(s: &Option<Source>) -> Option<SourceView> {
     s.as_ref().map(|s| {
-        let url = s.url.clone().filter(|u| markdown::is_safe_url(u));
-        let host = url
-            .as_deref()
-            .and_then(|u| u.split("://").nth(1))
-            .and_then(|r| r.split('/').next());
+        // The label is the host the browser will visit, from the same check that let it in.
+        let host = s.url.as_deref().and_then(crate::weburl::label);
+        let url = host.as_ref().and(s.url.clone());
         let short = match host {
-            Some(h) => h.trim_start_matches("www.").to_string(),
+            Some(h) => h,
             None if s.title.chars().count() > 40 => {
                 s.title.chars().take(39).collect::<String>() + "…"
             }
@@ -402,13 +400,16 @@ pub fn plan_view_reusing(
         document: plan.document.clone(),
         date: lang.date(plan.date),
         year: plan.year,
-        source_url: plan.source_url.clone().filter(|u| markdown::is_safe_url(u)),
+        source_url: plan
+            .source_url
+            .clone()
+            .filter(|u| crate::weburl::is_acceptable(u)),
         as_of: lang.date(plan.as_of),
         tolerance: lang.quantity(plan.tolerance * 100.0, "%"),
         overview_html: plan
             .overview_md
             .as_deref()
-            .map(|m| markdown::to_html(m, 1))
+            .map(|m| markdown::to_html(m, 1, ""))
             .unwrap_or_default(),
         total: totals.iter().sum(),
         counts: counts(totals, lang),
@@ -535,7 +536,7 @@ fn sector_view(s: &Sector, rules: &Rules, lang: &Lang) -> SectorView {
         name: s.name.clone(),
         lead: s.lead.clone(),
         section: s.section.clone(),
-        commentary_html: markdown::to_html(&s.commentary_md, 2),
+        commentary_html: markdown::to_html(&s.commentary_md, 2, &s.id),
         total: indicators.len() + tasks.len(),
         href,
         indicators,

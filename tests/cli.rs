@@ -883,3 +883,57 @@ fn fuzz_regressions_never_panic() {
         fs::remove_dir_all(&work).unwrap();
     }
 }
+
+#[test]
+fn an_80000_character_sector_name_builds_in_bounded_time() {
+    let (work, content) = every_kind_project("huge-name");
+    let sector = content.join("tinh-2024/sectors/kinh-te.yaml");
+    let s = fs::read_to_string(&sector).unwrap();
+    let name = "Kinh tế ".repeat(10_000);
+    fs::write(
+        &sector,
+        s.replacen("name: Kinh tế\n", &format!("name: {name}\n"), 1),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let built = tiendo(&work, &["build"]);
+    let took = started.elapsed();
+    assert!(built.status.success(), "{:?}", text(&built));
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    let overview = fs::read_to_string(work.join("output/index.html")).unwrap();
+    assert!(overview.contains("Kinh tế Kinh tế") && overview.contains('…'));
+}
+
+#[test]
+fn footnote_ids_are_prefixed_and_unique_across_sectors() {
+    let (work, content) = every_kind_project("footnotes");
+    let sectors = content.join("tinh-2024/sectors");
+    let notes = "Chính[^main] và một[^1].\n\n[^main]: Ghi chú chính.\n[^1]: Ghi chú một.\n";
+    fs::write(sectors.join("kinh-te.md"), notes).unwrap();
+    fs::write(
+        sectors.join("xa-hoi.yaml"),
+        "name: Xã hội\nlead: Sở Lao động\norder: 2\ntasks:\n  - {id: viec-lam, text: Tạo việc làm, due: 2024-12-31}\n",
+    )
+    .unwrap();
+    fs::write(sectors.join("xa-hoi.md"), notes).unwrap();
+    let built = tiendo(&work, &["build"]);
+    assert!(built.status.success(), "{:?}", text(&built));
+    for page in ["sectors/kinh-te.html", "sectors/xa-hoi.html", "report.html"] {
+        let html = fs::read_to_string(work.join("output").join(page)).unwrap();
+        assert_eq!(duplicate_ids(&html), Vec::<String>::new(), "{page}");
+        let ids: std::collections::BTreeSet<&str> = html
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|p| p.split('"').next())
+            .collect();
+        let targets: Vec<&str> = html
+            .split("<sup class=\"footnote-reference\"><a href=\"#")
+            .skip(1)
+            .filter_map(|p| p.split('"').next())
+            .collect();
+        assert!(targets.len() >= 2, "{page}: footnote references");
+        for t in targets {
+            assert!(t.starts_with("fn-") && ids.contains(t), "{page}: #{t}");
+        }
+    }
+}

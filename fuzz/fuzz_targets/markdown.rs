@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for shift in [0, 2] {
-        let html = tiendo::markdown::to_html(md, shift);
+        let html = tiendo::markdown::to_html(md, shift, "fuzz");
         check_html(&html);
     }
 });
