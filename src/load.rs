@@ -392,10 +392,26 @@ fn text_of(
         }
     };
     match decode(&bytes) {
-        Ok(text) => Some(Text {
-            path: path.to_path_buf(),
-            text: Arc::from(text),
-        }),
+        Ok(text) => match crate::control::find(&text) {
+            None => Some(Text {
+                path: path.to_path_buf(),
+                text: Arc::from(text),
+            }),
+            Some((at, c)) => {
+                let (line, col) = crate::control::line_col(&text, at);
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("control character {} in the text", crate::control::name(c)),
+                    )
+                    .with_source(&text)
+                    .with_hint(crate::control::HINT),
+                );
+                None
+            }
+        },
         Err((line, col)) => {
             diags.push(
                 Diagnostic::error(path, line, col, "the file is not valid UTF-8 text").with_hint(
