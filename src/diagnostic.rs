@@ -79,7 +79,18 @@ impl Diagnostic {
     /// Attaches the offending source line, taken from the file's text.
     pub fn with_source(mut self, text: &str) -> Self {
         if self.line > 0 {
-            self.source_line = text.lines().nth(self.line - 1).map(str::to_owned);
+            // A control character would be sent to the terminal as is: show a stand-in.
+            self.source_line = text.lines().nth(self.line - 1).map(|l| {
+                l.chars()
+                    .map(|c| {
+                        if crate::control::is_refused(c) {
+                            '\u{fffd}'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect()
+            });
         }
         self
     }

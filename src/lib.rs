@@ -13,6 +13,7 @@ macro_rules! embed {
 }
 
 pub mod chart;
+pub mod control;
 pub mod diagnostic;
 pub mod format;
 pub mod init;

@@ -203,6 +203,7 @@ pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content
                 )),
         );
     }
+    duplicate_plan_ids(root, &plan_dirs, diags);
     // Plans and their sector files are read and parsed in parallel; problems are merged in order.
     let loaded: Vec<(Option<PlanSource>, Vec<Diagnostic>)> = plan_dirs
         .par_iter()
@@ -231,6 +232,33 @@ pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content
         );
     }
     content
+}
+
+/// Plan folders are found at any depth, and a plan's id is its folder's name: two folders with
+/// one name would be written into one output folder.
+fn duplicate_plan_ids(root: &Path, plan_dirs: &[PathBuf], diags: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&std::ffi::OsStr, &PathBuf> = HashMap::new();
+    for dir in plan_dirs.iter().filter(|d| *d != root) {
+        let Some(name) = dir.file_name() else {
+            continue;
+        };
+        if let Some(other) = first.insert(name, dir) {
+            diags.push(
+                Diagnostic::error(
+                    &dir.join("plan.yaml"),
+                    0,
+                    0,
+                    format!(
+                        "plan id `{}` is given by two folders: {} and {}",
+                        name.to_string_lossy(),
+                        other.display(),
+                        dir.display()
+                    ),
+                )
+                .with_hint("a plan's id is its folder's name and names its output folder: rename or remove one of them"),
+            );
+        }
+    }
 }
 
 /// Reads and parses the plan in `dir` (its `plan.yaml`, overview and sector files).
@@ -392,10 +420,26 @@ fn text_of(
         }
     };
     match decode(&bytes) {
-        Ok(text) => Some(Text {
-            path: path.to_path_buf(),
-            text: Arc::from(text),
-        }),
+        Ok(text) => match crate::control::find(&text) {
+            None => Some(Text {
+                path: path.to_path_buf(),
+                text: Arc::from(text),
+            }),
+            Some((at, c)) => {
+                let (line, col) = crate::control::line_col(&text, at);
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("control character {} in the text", crate::control::name(c)),
+                    )
+                    .with_source(&text)
+                    .with_hint(crate::control::HINT),
+                );
+                None
+            }
+        },
         Err((line, col)) => {
             diags.push(
                 Diagnostic::error(path, line, col, "the file is not valid UTF-8 text").with_hint(

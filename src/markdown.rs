@@ -18,6 +18,13 @@ pub fn to_html(md: &str, shift: usize, scope: &str) -> String {
         | Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(md, options).map(|ev| match ev {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        // The file holds none (it is checked when read), but `&#27;` writes one.
+        Event::Text(t) if crate::control::find(&t).is_some() => Event::Text(
+            t.chars()
+                .filter(|c| !crate::control::is_refused(*c))
+                .collect::<String>()
+                .into(),
+        ),
         Event::Start(Tag::Heading {
             level,
             id,
@@ -182,6 +189,13 @@ mod tests {
             "{html}"
         );
         assert!(to_html("x[^1]\n\n[^1]: y\n", 1, "").contains("id=\"fn_1\""));
+    }
+
+    #[test]
+    fn character_references_cannot_write_control_characters() {
+        let html = to_html("a&#27;[31mb &#x7f;c&#133;d *e&#0;*", 0, "");
+        assert_eq!(crate::control::find(&html), None, "{html:?}");
+        assert!(html.contains("a[31mb cd"), "{html}");
     }
 
     #[test]

@@ -272,9 +272,15 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
             )
         })
         .collect();
+    let repeated = duplicate_sector_files(src, c.diags);
     let mut ids = IdRegistry::default();
     let mut sectors = Vec::new();
-    for s in &src.sectors {
+    // A repeated sector is not checked again: its ids would all be reported as duplicates.
+    for s in src
+        .sectors
+        .iter()
+        .filter(|s| !repeated.contains(&s.file.path))
+    {
         if let Some(sector) = sector(s, p.year, &sources, &mut ids, (en, locate), diags) {
             sectors.push(sector);
         }
@@ -308,6 +314,40 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
         },
         sectors,
     })
+}
+
+/// Two files with one stem (`kinh-te.yaml` and `kinh-te.yml`) would be one sector page twice:
+/// reports all but the first, and returns them.
+fn duplicate_sector_files<'a>(
+    src: &'a PlanSource,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeSet<&'a PathBuf> {
+    let mut first: BTreeMap<&str, &PathBuf> = BTreeMap::new();
+    let mut repeated = BTreeSet::new();
+    for s in &src.sectors {
+        if let Some(other) = first.get(s.id.as_str()) {
+            repeated.insert(&s.file.path);
+            diags.push(
+                Diagnostic::error(
+                    &s.file.path,
+                    0,
+                    0,
+                    format!(
+                        "sector id `{}` is given by two files: {} and {}",
+                        s.id,
+                        other.display(),
+                        s.file.path.display()
+                    ),
+                )
+                .with_hint(
+                    "a sector's id is its file name without `.yaml` or `.yml`: rename or remove one of them",
+                ),
+            );
+        } else {
+            first.insert(&s.id, &s.file.path);
+        }
+    }
+    repeated
 }
 
 /// The newest date anywhere in the data: the default "as of" date.

@@ -13,6 +13,8 @@ use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::{Diagnostic, closest};
 
+mod scan;
+
 /// A parsed YAML document with the location of each of its values.
 #[derive(Debug)]
 pub struct Doc<T> {
@@ -53,6 +55,7 @@ impl Spans {
 /// of free-form mappings are found here too (serde only finds those of struct fields).
 pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Doc<T>, Diagnostic> {
     check_nesting(file, text)?;
+    scan::scan(file, text)?;
     let value = serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(file, text, &e))?;
     let recorder = record(text);
     if let Some((key, (line, col))) = recorder.duplicates.first() {
@@ -81,6 +84,7 @@ pub fn parse_structs<T: DeserializeOwned>(
     text: &Arc<str>,
 ) -> Result<Doc<T>, Diagnostic> {
     check_nesting(file, text)?;
+    scan::scan(file, text)?;
     let value = serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(file, text, &e))?;
     Ok(Doc {
         value,
@@ -207,6 +211,10 @@ fn plain_words(message: &str) -> String {
         .replace("invalid type: map", "invalid type: a mapping (key: value)")
         .replace("expected struct ", "expected a mapping (key: value) for ")
         .replace("invalid type: sequence", "invalid type: a list")
+        .replace(
+            "data did not match any variant of untagged enum ActualValue",
+            "expected a number, or true or false for a milestone",
+        )
 }
 
 /// Turns serde's "unknown field `x`, expected one of ..." into a suggestion.

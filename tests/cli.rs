@@ -936,4 +936,39 @@ fn footnote_ids_are_prefixed_and_unique_across_sectors() {
             assert!(t.starts_with("fn-") && ids.contains(t), "{page}: #{t}");
         }
     }
+
+/// One 1 MiB string anchored once and repeated by 2,000 aliases: a 1.2 MB file that once
+/// needed over 20 GB. It is refused at the alias that crosses the bound, quickly.
+#[test]
+fn one_big_string_repeated_by_aliases_is_refused_fast() {
+    let work = scratch("alias-bytes");
+    let sectors = work.join("content/p/sectors");
+    fs::create_dir_all(&sectors).unwrap();
+    fs::write(
+        work.join("content/p/plan.yaml"),
+        "title: T\nissuer: I\ndocument: D\ndate: 2024-01-19\nyear: 2024\n",
+    )
+    .unwrap();
+    let mut yaml = format!(
+        "name: N\nlead: L\nsection: &s \"{}\"\nindicators:\n  - id: a\n    name: A\n    unit: \"%\"\n    target: {{at_least: 1}}\n    actuals:\n",
+        "x".repeat(1 << 20)
+    );
+    // Parsing fails before anything could notice that these actuals repeat one another.
+    yaml.push_str(
+        &"      - {period: 2024-01, value: 1, as_of: 2024-02-01, note: *s}\n".repeat(2000),
+    );
+    fs::write(sectors.join("a.yaml"), yaml).unwrap();
+    let started = std::time::Instant::now();
+    let out = tiendo(&work, &["check"]);
+    let elapsed = started.elapsed();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        "content/p/sectors/a.yaml:13:62: error: alias `*s` expands the file beyond 4714776 bytes"
+    );
+    assert!(stderr.contains("= hint:"), "{stderr}");
+    assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
+    fs::remove_dir_all(&work).unwrap();
 }
