@@ -68,7 +68,7 @@ pub fn get(port: u16, path: &str) -> Option<String> {
 /// returns the answer's status and body; status 0 when the answer has no status line. The whole
 /// answer is read, up to 64 MiB.
 pub fn request(port: u16, raw: impl Into<Vec<u8>>) -> Option<(u16, Vec<u8>)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
     let mut writer = s.try_clone().ok()?;
     let raw = raw.into();
