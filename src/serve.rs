@@ -2,20 +2,22 @@
 //! `content/` and `themes/` are watched, and open pages reload themselves after each rebuild.
 //! While the content is invalid the last good site stays up with the errors overlaid on every
 //! page; it recovers as soon as the files are fixed. The reload script exists only here, never
-//! in `build` output.
+//! in `build` output. The HTTP side, and how it bounds what clients can take, is in [`http`].
+
+mod http;
 
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
-use tiny_http::{Header, Request, Response, Server};
 
 use crate::Options;
 use crate::session::{Rebuilt, Session};
+use http::{Notifier, Response};
 
 /// What the server currently serves.
 #[derive(Default)]
@@ -48,29 +50,39 @@ impl State {
     }
 }
 
-#[derive(Default)]
 struct Shared {
     state: Mutex<State>,
-    changed: Condvar,
+    /// Tells the server to answer the pages waiting for a change.
+    changed: Notifier,
 }
 
-/// How long a page's reload request waits for a change before asking again.
-const POLL: Duration = Duration::from_secs(25);
+/// A page's reload request: it last saw version `seen` of the page at `key`.
+struct Wait {
+    seen: u64,
+    key: String,
+}
+
 /// Editors save several files at once; wait this long for the burst to end.
 const DEBOUNCE: Duration = Duration::from_millis(25);
+/// The path of the reload requests that served pages send.
+const WAIT_PATH: &str = "/__tiendo/wait";
 
-/// Serves the site on `127.0.0.1:port` until the process is stopped.
+/// Serves the site on `127.0.0.1:port` (a free port when 0) until the process is stopped.
 pub fn serve(opts: Options, port: u16) -> io::Result<()> {
-    let shared = Arc::new(Shared::default());
-    let mut session = None;
-    rebuild(&opts, &shared, &mut session, None);
-    let server = Server::http(("127.0.0.1", port)).map_err(|e| {
+    let server = http::Server::bind(port).map_err(|e| {
         io::Error::other(format!(
             "cannot listen on 127.0.0.1:{port}: {e} (try --port)"
         ))
     })?;
+    let shared = Arc::new(Shared {
+        state: Mutex::default(),
+        changed: server.notifier(),
+    });
+    let mut session = None;
+    rebuild(&opts, &shared, &mut session, None);
     println!(
-        "serving http://127.0.0.1:{port}/ — watching {} (Ctrl+C to stop)",
+        "serving http://127.0.0.1:{}/ — watching {} (Ctrl+C to stop)",
+        server.port(),
         watched(&opts)
             .iter()
             .map(|p| p.display().to_string())
@@ -87,15 +99,9 @@ pub fn serve(opts: Options, port: u16) -> io::Result<()> {
     }
     let rebuild_shared = Arc::clone(&shared);
     std::thread::spawn(move || watch_loop(&opts, &rebuild_shared, &mut session, &rx));
-
-    for request in server.incoming_requests() {
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            let _ = respond(request, &shared);
-        });
-    }
+    let served = server.run(shared);
     drop(watcher);
-    Ok(())
+    served
 }
 
 fn watched(opts: &Options) -> Vec<PathBuf> {
@@ -202,67 +208,54 @@ fn rebuild(
         state.errors = errors;
         state.errors_changed = state.version;
     }
-    shared.changed.notify_all();
+    drop(state);
+    shared.changed.notify();
 }
 
-fn respond(request: Request, shared: &Shared) -> io::Result<()> {
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    if path == "/__tiendo/wait" {
+impl http::App for Shared {
+    type Wait = Wait;
+
+    fn wait(&self, target: &str) -> Option<Wait> {
+        let query = target.strip_prefix(WAIT_PATH)?;
+        let query = query.strip_prefix('?').or(query.is_empty().then_some(""))?;
         let param = |name: &str| {
             query
                 .split('&')
                 .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
                 .unwrap_or_default()
         };
-        let seen: u64 = param("v").parse().unwrap_or(0);
-        let (version, reload) =
-            wait_for_change(shared, seen, &page_key(&percent_decode(param("p"))));
-        return request.respond(with_type(
-            Response::from_string(format!("{{\"v\":{version},\"reload\":{reload}}}")),
-            "application/json",
-        ));
+        Some(Wait {
+            seen: param("v").parse().unwrap_or(0),
+            key: page_key(&percent_decode(param("p"))),
+        })
     }
-    let key = page_key(path);
-    let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    match state.files.get(&key) {
-        Some(bytes) if key.ends_with(".html") => {
-            let html = inject(
-                &String::from_utf8_lossy(bytes),
-                state.version,
-                state.errors.as_deref(),
-            );
-            drop(state);
-            request.respond(with_type(
-                Response::from_string(html),
-                "text/html; charset=utf-8",
-            ))
-        }
-        Some(bytes) => {
-            let body = bytes.clone();
-            drop(state);
-            request.respond(with_type(Response::from_data(body), content_type(&key)))
-        }
-        None => {
-            let html = inject(&not_found(&key), state.version, state.errors.as_deref());
-            drop(state);
-            request.respond(
-                with_type(Response::from_string(html), "text/html; charset=utf-8")
-                    .with_status_code(404),
-            )
-        }
-    }
-}
 
-/// Waits for a rebuild after version `seen`; answers the version now and whether the page at
-/// `key` changed since (or the error overlay did), so that only changed pages reload.
-fn wait_for_change(shared: &Shared, seen: u64, key: &str) -> (u64, bool) {
-    let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    let (state, _) = shared
-        .changed
-        .wait_timeout_while(state, POLL, |s| s.version == seen)
-        .unwrap_or_else(|e| e.into_inner());
-    (state.version, state.stale(key, seen))
+    /// Once there was a rebuild after the version the page saw: the version now and whether
+    /// the page changed since (or the error overlay did), so that only changed pages reload.
+    fn news(&self, wait: &Wait, timed_out: bool) -> Option<Response> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.version == wait.seen && !timed_out {
+            return None;
+        }
+        let (version, reload) = (state.version, state.stale(&wait.key, wait.seen));
+        let json = format!("{{\"v\":{version},\"reload\":{reload}}}");
+        Some(Response::new(200, "application/json", json))
+    }
+
+    fn answer(&self, target: &str) -> Response {
+        let path = target.split_once('?').map_or(target, |(path, _)| path);
+        let key = page_key(path);
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let html = |page: &str| inject(page, state.version, state.errors.as_deref());
+        match state.files.get(&key) {
+            Some(bytes) if key.ends_with(".html") => {
+                let page = html(&String::from_utf8_lossy(bytes));
+                Response::new(200, "text/html; charset=utf-8", page)
+            }
+            Some(bytes) => Response::new(200, content_type(&key), bytes.clone()),
+            None => Response::new(404, "text/html; charset=utf-8", html(&not_found(&key))),
+        }
+    }
 }
 
 /// `/` → `index.html`, `/a/` → `a/index.html`, `/a/b.html` → `a/b.html`.
@@ -309,17 +302,12 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn with_type<R: io::Read>(r: Response<R>, ty: &str) -> Response<R> {
-    match Header::from_bytes(&b"Content-Type"[..], ty.as_bytes()) {
-        Ok(h) => r.with_header(h),
-        Err(()) => r,
-    }
-}
-
 fn not_found(key: &str) -> String {
+    // Requests are short (see `http`), but a 404 page need not repeat a long one.
+    let key: String = key.chars().take(200).collect();
     format!(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>{} — <a href=\"/\">/</a></p></body></html>",
-        escape(key)
+        escape(&key)
     )
 }
 
