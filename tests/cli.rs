@@ -936,6 +936,8 @@ fn footnote_ids_are_prefixed_and_unique_across_sectors() {
             assert!(t.starts_with("fn-") && ids.contains(t), "{page}: #{t}");
         }
     }
+    fs::remove_dir_all(&work).unwrap();
+}
 
 /// One 1 MiB string anchored once and repeated by 2,000 aliases: a 1.2 MB file that once
 /// needed over 20 GB. It is refused at the alias that crosses the bound, quickly.
