@@ -1489,10 +1489,11 @@ fn indicator(y: &mut String, plan: &PlanCtx, si: usize, j: usize, sector_id: &st
     if rng.chance(50) {
         let st = *rng.pick(&[
             "achieved",
-            "exceeded",
+            "better_than_target",
+            "not_achieved",
             "on_track",
             "at_risk",
-            "off_track",
+            "behind",
             "no_data",
             "not_yet_due",
         ]);
@@ -2046,7 +2047,7 @@ fn markdown_only(dir: &Path, n: usize, out: &mut Output) -> Result<(), String> {
     out.write(
         &zola.join("config.toml"),
         "base_url = \"https://example.org\"\ntitle = \"synth\"\ndefault_language = \"vi\"\n\
-         compile_sass = false\nbuild_search_index = false\n\n[markdown]\nhighlight_code = false\n",
+         compile_sass = false\nbuild_search_index = false\n",
     )?;
     out.write(
         &zola.join("content/_index.md"),

@@ -241,7 +241,8 @@ pub enum ActualValue {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideFile {
-    /// One of `achieved`, `exceeded`, `on_track`, `at_risk`, `off_track`, `no_data`, `not_yet_due`.
+    /// One of `achieved`, `better_than_target`, `not_achieved`, `on_track`, `at_risk`, `behind`,
+    /// `no_data`, `not_yet_due` (the old `exceeded` and `off_track` are read with a warning).
     pub status: String,
     /// Why, shown to readers.
     pub reason: String,

@@ -186,7 +186,7 @@ pub fn check(opts: &Options) -> Vec<Diagnostic> {
         // Rendering too (into nothing), so template errors surface in `check`.
         render::render(&site, &theme, &write::Discard, &mut diags);
         for plan in &site.plans {
-            diags.extend(lint::lint(plan));
+            diags.extend(lint::lint(plan, &status::decide(plan)));
         }
     }
     attach_sources(&mut diags);

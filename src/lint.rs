@@ -6,28 +6,29 @@ use chrono::{Days, NaiveDate};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Plan, Target, Value};
-use crate::status::{self, Status};
+use crate::status::{PlanStatus, Status};
 
-/// Every editorial warning for a plan, in file order.
-pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
+/// Every editorial warning for a plan, in file order, reading the statuses decided for it.
+pub fn lint(plan: &Plan, decided: &PlanStatus) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let as_of = plan.as_of;
     let first_quarter_due = NaiveDate::from_ymd_opt(plan.year, 3, 31)
         .and_then(|d| d.checked_add_days(Days::new(u64::from(plan.report_lag_days))));
-    for s in &plan.sectors {
-        for i in &s.indicators {
+    for (s, st) in plan.sectors.iter().zip(&decided.sectors) {
+        for (i, a) in s.indicators.iter().zip(&st.indicators) {
             for a in i.actuals.iter().filter(|a| a.source.is_none()) {
                 out.push(
                     Diagnostic::warning_at(&a.at, format!("the {} figure of `{}` has no source", a.period.code(), i.id))
                         .with_hint("add `source:` (a key from plan.yaml, a URL or a citation) so readers can verify it"),
                 );
             }
-            let latest = status::latest_index(&i.actuals, as_of).map(|k| &i.actuals[k]);
+            let latest = a.latest.map(|k| &i.actuals[k]);
             match latest {
                 Some(a) => {
                     let age = (as_of - a.as_of).num_days();
-                    // A reached milestone is settled: no newer figure can come.
-                    let settled = a.period.ends_year() || a.value == Value::Reached(true);
+                    // A final year figure or a reached milestone is settled: no newer figure
+                    // can come.
+                    let settled = !a.is_provisional() || a.value == Value::Reached(true);
                     if age > i64::from(plan.stale_after_days) && !settled {
                         out.push(
                             Diagnostic::warning_at(
@@ -57,8 +58,8 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
                 }
             }
         }
-        for t in &s.tasks {
-            if status::assess_task(t, as_of) == Status::Overdue && t.update.is_none() {
+        for (t, &status) in s.tasks.iter().zip(&st.tasks) {
+            if status == Status::Overdue && t.update.is_none() {
                 out.push(
                     Diagnostic::warning_at(
                         &t.at,
@@ -74,6 +75,10 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
+    fn lint_of(p: &Plan) -> Vec<Diagnostic> {
+        lint(p, &crate::status::decide(p))
+    }
+
     use super::*;
     use crate::diagnostic::Loc;
     use crate::model::*;
@@ -161,7 +166,7 @@ mod tests {
             indicator("unsourced", vec![("2024-09", d(2024, 10, 10), false)]),
             indicator("missing", vec![]),
         ];
-        let warnings = lint(&plan(inds, vec![], d(2024, 11, 1)));
+        let warnings = lint_of(&plan(inds, vec![], d(2024, 11, 1)));
         let text: Vec<String> = warnings
             .iter()
             .map(|w| format!("{}: {}", w.location(), w.message))
@@ -178,7 +183,7 @@ mod tests {
 
     #[test]
     fn missing_figures_are_fine_before_the_first_report_is_due() {
-        let warnings = lint(&plan(
+        let warnings = lint_of(&plan(
             vec![indicator("missing", vec![])],
             vec![],
             d(2024, 5, 15),
@@ -208,7 +213,7 @@ mod tests {
                 column: 5,
             },
         };
-        let warnings = lint(&plan(
+        let warnings = lint_of(&plan(
             vec![],
             vec![task("silent", false), task("noted", true)],
             d(2024, 6, 1),

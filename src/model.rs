@@ -160,6 +160,14 @@ pub struct Actual {
     pub at: Loc,
 }
 
+impl Actual {
+    /// The one provisional rule: a figure is provisional when it covers part of the year or its
+    /// source calls it an estimate. Only a final full-year figure settles a target.
+    pub fn is_provisional(&self) -> bool {
+        self.provisional || !self.period.ends_year()
+    }
+}
+
 /// An editor's status decision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {

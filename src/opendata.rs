@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::format::Lang;
 use crate::model::{Actual, Indicator, Plan, Sector, Source, Target, Task, Value};
 use crate::render::Page;
-use crate::status::{self, Rules};
+use crate::status::{Assessment, PlanStatus, SectorStatus, Status};
 
 /// The input's JSON Schema, published beside the data.
 pub const SCHEMA_FILE: &str = "tiendo.schema.json";
@@ -77,6 +77,8 @@ struct IndicatorJson<'a> {
     series: &'static str,
     status: &'static str,
     status_label: String,
+    /// The status the rules give; differs from `status` only under an editor's override.
+    rule_status: &'static str,
     provisional: bool,
     override_reason: Option<String>,
     latest_period: Option<String>,
@@ -139,14 +141,13 @@ fn actual_json(a: &Actual) -> ActualJson<'_> {
         value,
         reached,
         as_of: a.as_of.to_string(),
-        provisional: a.provisional || !a.period.ends_year(),
+        provisional: a.is_provisional(),
         source: source_json(&a.source),
         note: a.note.as_deref(),
     }
 }
 
-fn indicator_json<'a>(i: &'a Indicator, rules: &Rules, lang: &Lang) -> IndicatorJson<'a> {
-    let a = status::assess(i, rules);
+fn indicator_json<'a>(i: &'a Indicator, a: &Assessment, lang: &Lang) -> IndicatorJson<'a> {
     IndicatorJson {
         id: &i.id,
         name: &i.name,
@@ -168,15 +169,15 @@ fn indicator_json<'a>(i: &'a Indicator, rules: &Rules, lang: &Lang) -> Indicator
         },
         status: a.status.key(),
         status_label: lang.status(a.status.key()).to_string(),
+        rule_status: a.computed.key(),
         provisional: a.provisional,
-        override_reason: a.override_reason,
+        override_reason: a.override_reason.clone(),
         latest_period: a.latest.map(|k| i.actuals[k].period.code()),
         actuals: i.actuals.iter().map(actual_json).collect(),
     }
 }
 
-fn task_json<'a>(t: &'a Task, rules: &Rules, lang: &Lang) -> TaskJson<'a> {
-    let s = status::assess_task(t, rules.as_of);
+fn task_json<'a>(t: &'a Task, s: Status, lang: &Lang) -> TaskJson<'a> {
     TaskJson {
         id: &t.id,
         text: &t.text,
@@ -190,7 +191,7 @@ fn task_json<'a>(t: &'a Task, rules: &Rules, lang: &Lang) -> TaskJson<'a> {
     }
 }
 
-fn sector_json<'a>(s: &'a Sector, rules: &Rules, lang: &Lang) -> SectorJson<'a> {
+fn sector_json<'a>(s: &'a Sector, st: &SectorStatus, lang: &Lang) -> SectorJson<'a> {
     SectorJson {
         id: &s.id,
         name: &s.name,
@@ -199,9 +200,15 @@ fn sector_json<'a>(s: &'a Sector, rules: &Rules, lang: &Lang) -> SectorJson<'a> 
         indicators: s
             .indicators
             .iter()
-            .map(|i| indicator_json(i, rules, lang))
+            .zip(&st.indicators)
+            .map(|(i, a)| indicator_json(i, a, lang))
             .collect(),
-        tasks: s.tasks.iter().map(|t| task_json(t, rules, lang)).collect(),
+        tasks: s
+            .tasks
+            .iter()
+            .zip(&st.tasks)
+            .map(|(t, &status)| task_json(t, status, lang))
+            .collect(),
     }
 }
 
@@ -216,8 +223,8 @@ pub struct SectorData {
 }
 
 /// A sector's open data.
-pub fn sector_data(plan: &str, s: &Sector, rules: &Rules, lang: &Lang) -> SectorData {
-    let sj = sector_json(s, rules, lang);
+pub fn sector_data(plan: &str, s: &Sector, st: &SectorStatus, lang: &Lang) -> SectorData {
+    let sj = sector_json(s, st, lang);
     let one = std::slice::from_ref(&sj);
     SectorData {
         json: serde_json::to_vec(&sj).unwrap_or_default(),
@@ -232,7 +239,7 @@ pub fn sector_data(plan: &str, s: &Sector, rules: &Rules, lang: &Lang) -> Sector
 /// files are their concatenation. Returns each sector's data, for `serve` to keep.
 pub fn files(
     plan: &Plan,
-    rules: &Rules,
+    decided: &PlanStatus,
     lang: &Lang,
     dir: &str,
     put: &(dyn Fn(Page) + Sync),
@@ -241,8 +248,9 @@ pub fn files(
     let sectors: Vec<Arc<SectorData>> = plan
         .sectors
         .par_iter()
-        .map(|s| {
-            let data = kept(s).unwrap_or_else(|| Arc::new(sector_data(&plan.id, s, rules, lang)));
+        .zip(&decided.sectors)
+        .map(|(s, st)| {
+            let data = kept(s).unwrap_or_else(|| Arc::new(sector_data(&plan.id, s, st, lang)));
             let mut json = data.json.clone();
             json.push(b'\n');
             put(Page {
@@ -337,7 +345,7 @@ fn csv_rows(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
 }
 
 /// Column names of `indicators.csv` and the per-sector CSV files, documented on the data page.
-pub const INDICATOR_COLUMNS: [&str; 19] = [
+pub const INDICATOR_COLUMNS: [&str; 21] = [
     "plan_id",
     "sector_id",
     "sector",
@@ -355,6 +363,8 @@ pub const INDICATOR_COLUMNS: [&str; 19] = [
     "latest_as_of",
     "provisional",
     "status",
+    "rule_status",
+    "override_reason",
     "source",
     "source_url",
 ];
@@ -390,6 +400,8 @@ fn indicators_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
                 latest.map(|a| a.as_of.clone()).unwrap_or_default(),
                 i.provisional.to_string(),
                 i.status.to_string(),
+                i.rule_status.to_string(),
+                safe_cell(i.override_reason.as_deref().unwrap_or_default()),
                 latest
                     .and_then(|a| a.source.as_ref())
                     .map(|s| safe_cell(s.title))

@@ -232,7 +232,14 @@ pub fn render_plans(
     };
     let several = site.plans.len() > 1;
     let outcome = Outcome::default();
-    let statuses: Vec<StatusView> = Status::ALL.iter().map(|s| status_view(*s, lang)).collect();
+    // Each status with its rule, for the methodology page.
+    let statuses: Vec<StatusRule> = Status::ALL
+        .iter()
+        .map(|s| StatusRule {
+            status: StatusView::new(*s, lang),
+            rule: lang.t(&format!("rule_status_{}", s.key())).to_string(),
+        })
+        .collect();
     let statuses = Value::from_serializable(&statuses);
     let columns = Value::from_serializable(&crate::opendata::column_docs(lang));
 
@@ -242,9 +249,11 @@ pub fn render_plans(
         .par_iter()
         .filter(|plan| only.is_none_or(|ids| ids.contains(&plan.id)))
         .map(|plan| {
-            let rules = view::rules(plan);
+            // Every status of the plan, decided once; everything below reads it.
+            let decided = crate::status::decide(plan);
+            let rules = decided.rules;
             let old = kept.get(&plan.id).filter(|k| k.rules == rules);
-            let pv = view::plan_view_reusing(plan, lang, &|s| {
+            let pv = view::plan_view_reusing(plan, &decided, lang, &|s| {
                 old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
             });
             outcome
@@ -321,7 +330,7 @@ pub fn render_plans(
                 || {
                     crate::opendata::files(
                         plan,
-                        &rules,
+                        &decided,
                         lang,
                         &dir,
                         &|page| outcome.put(sink, page),
@@ -441,7 +450,10 @@ struct PlanSummary {
     document: String,
     date: String,
     as_of: String,
-    counts: Vec<view::CountView>,
+    coverage: String,
+    indicator_counts: Vec<view::CountView>,
+    task_counts: Vec<view::CountView>,
+    attention: usize,
 }
 
 impl PlanSummary {
@@ -453,7 +465,10 @@ impl PlanSummary {
             document: pv.document.clone(),
             date: pv.date.clone(),
             as_of: pv.as_of.clone(),
-            counts: pv.counts.clone(),
+            coverage: pv.coverage.clone(),
+            indicator_counts: pv.indicator_counts.clone(),
+            task_counts: pv.task_counts.clone(),
+            attention: pv.attention.len(),
         }
     }
 }
@@ -612,12 +627,12 @@ fn css_string(text: &str) -> String {
     out
 }
 
-fn status_view(s: Status, lang: &Lang) -> StatusView {
-    StatusView {
-        key: s.key(),
-        group: s.group().key(),
-        label: lang.status(s.key()).to_string(),
-    }
+/// A status and the rule that gives it, as the methodology page lists them.
+#[derive(serde::Serialize)]
+struct StatusRule {
+    #[serde(flatten)]
+    status: StatusView,
+    rule: String,
 }
 
 /// What every page shares, converted to template values once.

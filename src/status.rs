@@ -5,19 +5,25 @@ use chrono::NaiveDate;
 
 use crate::model::{Actual, Direction, Indicator, SeriesKind, Target, Task, TaskState, Value};
 
-/// Where something stands. Indicators use the first seven; tasks and milestones the rest.
+/// Where something stands. Indicators use the first eight; tasks and milestones the rest.
+///
+/// A settled (full-year, final) figure is judged *achieved*, *better than target* or *not
+/// achieved*; a part-year or provisional figure *on track*, *at risk* or *behind*. No word is
+/// shared between the two, so a reader can always tell "behind in June" from "missed the year".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
-    /// The target is met.
+    /// A settled figure meets the target.
     Achieved,
-    /// The target is beaten in the better direction.
-    Exceeded,
-    /// A partial-year value is on course for the target.
+    /// A settled figure beats the target in the better direction (higher or lower).
+    BetterThanTarget,
+    /// A settled figure misses the target.
+    NotAchieved,
+    /// A part-year or provisional figure is on course for the target.
     OnTrack,
-    /// A partial-year value falls short by no more than the tolerance.
+    /// A part-year or provisional figure falls short by no more than the tolerance.
     AtRisk,
-    /// The target is missed (or a partial-year value falls short beyond the tolerance).
-    OffTrack,
+    /// A part-year or provisional figure falls short beyond the tolerance.
+    Behind,
     /// Due, but nothing was reported.
     NoData,
     /// Not due yet and nothing reported.
@@ -34,14 +40,57 @@ pub enum Status {
     NotStarted,
 }
 
+/// The broad groups summaries count in, in display order. Each has a colour; each status its
+/// own icon shape within its group's colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// Achieved, better than target, done, done late.
+    Met,
+    /// On track, on schedule.
+    OnTrack,
+    /// At risk.
+    AtRisk,
+    /// Behind, not achieved, overdue: needs attention.
+    Short,
+    /// Due with nothing reported.
+    NoData,
+    /// Not yet due, not started.
+    NotYetDue,
+}
+
+/// The groups used in summary counts, in display order.
+pub const GROUPS: [Group; 6] = [
+    Group::Met,
+    Group::OnTrack,
+    Group::AtRisk,
+    Group::Short,
+    Group::NoData,
+    Group::NotYetDue,
+];
+
+impl Group {
+    /// Stable machine name, used in CSS classes, colours and translations (`group_<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Group::Met => "met",
+            Group::OnTrack => "on_track",
+            Group::AtRisk => "at_risk",
+            Group::Short => "short",
+            Group::NoData => "no_data",
+            Group::NotYetDue => "not_yet_due",
+        }
+    }
+}
+
 impl Status {
     /// Every status, in display order.
-    pub const ALL: [Status; 12] = [
+    pub const ALL: [Status; 13] = [
         Status::Achieved,
-        Status::Exceeded,
+        Status::BetterThanTarget,
+        Status::NotAchieved,
         Status::OnTrack,
         Status::AtRisk,
-        Status::OffTrack,
+        Status::Behind,
         Status::NoData,
         Status::NotYetDue,
         Status::Done,
@@ -55,10 +104,11 @@ impl Status {
     pub fn key(self) -> &'static str {
         match self {
             Status::Achieved => "achieved",
-            Status::Exceeded => "exceeded",
+            Status::BetterThanTarget => "better_than_target",
+            Status::NotAchieved => "not_achieved",
             Status::OnTrack => "on_track",
             Status::AtRisk => "at_risk",
-            Status::OffTrack => "off_track",
+            Status::Behind => "behind",
             Status::NoData => "no_data",
             Status::NotYetDue => "not_yet_due",
             Status::Done => "done",
@@ -74,30 +124,51 @@ impl Status {
         Status::ALL.into_iter().find(|s| s.key() == key)
     }
 
-    /// The broad group a status counts under in summaries: met, on track, at risk, off track,
-    /// no data, not yet due.
-    pub fn group(self) -> Status {
+    /// The names of earlier versions, still accepted in overrides: `exceeded` (now
+    /// `better_than_target`) and `off_track` (now `not_achieved` for a settled figure, `behind`
+    /// for a part-year one; [`assess`] picks the one that fits the figure).
+    pub fn from_old_key(key: &str) -> Option<Status> {
+        match key {
+            "exceeded" => Some(Status::BetterThanTarget),
+            "off_track" => Some(Status::NotAchieved),
+            _ => None,
+        }
+    }
+
+    /// The group this status counts under in summaries.
+    pub fn group(self) -> Group {
         match self {
-            Status::Achieved | Status::Exceeded | Status::Done | Status::DoneLate => {
-                Status::Achieved
+            Status::Achieved | Status::BetterThanTarget | Status::Done | Status::DoneLate => {
+                Group::Met
             }
-            Status::OnTrack | Status::OnSchedule => Status::OnTrack,
-            Status::OffTrack | Status::Overdue => Status::OffTrack,
-            Status::NotStarted => Status::NotYetDue,
-            s => s,
+            Status::OnTrack | Status::OnSchedule => Group::OnTrack,
+            Status::AtRisk => Group::AtRisk,
+            Status::NotAchieved | Status::Behind | Status::Overdue => Group::Short,
+            Status::NoData => Group::NoData,
+            Status::NotYetDue | Status::NotStarted => Group::NotYetDue,
+        }
+    }
+
+    /// Whether readers should be pointed at it: at risk, behind, not achieved, overdue.
+    pub fn needs_attention(self) -> bool {
+        matches!(self.group(), Group::AtRisk | Group::Short)
+    }
+
+    /// The word that fits a figure's standing: final words become their part-year
+    /// counterparts for a provisional figure, and the reverse for a settled one (at risk has no
+    /// settled counterpart and stays). Used on editors' overrides, so that a reader never sees a
+    /// settled word on a provisional figure.
+    pub fn fitted(self, provisional: bool) -> Status {
+        use Status::*;
+        match (self, provisional) {
+            (Achieved | BetterThanTarget, true) => OnTrack,
+            (NotAchieved, true) => Behind,
+            (OnTrack, false) => Achieved,
+            (Behind, false) => NotAchieved,
+            (s, _) => s,
         }
     }
 }
-
-/// The groups used in summary counts, in display order.
-pub const GROUPS: [Status; 6] = [
-    Status::Achieved,
-    Status::OnTrack,
-    Status::AtRisk,
-    Status::OffTrack,
-    Status::NoData,
-    Status::NotYetDue,
-];
 
 /// The outcome for an indicator, with what it rests on.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +183,52 @@ pub struct Assessment {
     pub expected: Option<Target>,
     /// The editor's reason, when the status was overridden.
     pub override_reason: Option<String>,
+    /// The status the rules give, before any override.
+    pub computed: Status,
+}
+
+/// Every status of one sector, decided once: indicators and tasks in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectorStatus {
+    /// One per indicator.
+    pub indicators: Vec<Assessment>,
+    /// One per task.
+    pub tasks: Vec<Status>,
+}
+
+/// Every status of a plan, decided once under its rules. Pages, the report, the digest, the
+/// feed, open data and `check` all read this; none decides a status itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanStatus {
+    /// The rules applied.
+    pub rules: Rules,
+    /// One per sector, in plan order.
+    pub sectors: Vec<SectorStatus>,
+}
+
+/// Decides every status of `plan` at its evaluation date.
+pub fn decide(plan: &crate::model::Plan) -> PlanStatus {
+    let rules = Rules::of(plan);
+    PlanStatus {
+        sectors: plan
+            .sectors
+            .iter()
+            .map(|s| decide_sector(s, &rules))
+            .collect(),
+        rules,
+    }
+}
+
+/// Decides every status of one sector.
+pub fn decide_sector(s: &crate::model::Sector, rules: &Rules) -> SectorStatus {
+    SectorStatus {
+        indicators: s.indicators.iter().map(|i| assess(i, rules)).collect(),
+        tasks: s
+            .tasks
+            .iter()
+            .map(|t| assess_task(t, rules.as_of))
+            .collect(),
+    }
 }
 
 /// Rules that apply to a whole plan.
@@ -125,6 +242,17 @@ pub struct Rules {
     pub tolerance: f64,
 }
 
+impl Rules {
+    /// The rules of a plan: evaluated at its `as_of` date, annual targets due at year end.
+    pub fn of(plan: &crate::model::Plan) -> Rules {
+        Rules {
+            as_of: plan.as_of,
+            year_end: NaiveDate::from_ymd_opt(plan.year, 12, 31).unwrap_or(plan.as_of),
+            tolerance: plan.tolerance,
+        }
+    }
+}
+
 /// Decides the status of an indicator from its latest actual.
 /// Actuals published after `rules.as_of` are not yet known and are ignored.
 pub fn assess(ind: &Indicator, rules: &Rules) -> Assessment {
@@ -136,14 +264,30 @@ pub fn assess(ind: &Indicator, rules: &Rules) -> Assessment {
             provisional: false,
             expected: None,
             override_reason: None,
+            computed: Status::NoData,
         },
         Some(i) => judge_actual(ind, &ind.actuals[i], rules, i),
     };
+    a.computed = a.status;
     if let Some(o) = &ind.status_override {
-        a.status = o.status;
+        // An override speaks about the figure shown: its word must fit that figure's standing.
+        a.status = match a.latest {
+            Some(_) => o.status.fitted(a.provisional),
+            None => o.status,
+        };
         a.override_reason = Some(o.reason.clone());
     }
     a
+}
+
+/// The status an indicator had on the day its actual number `index` was published (for the
+/// updates page and feed).
+pub fn at_publication(ind: &Indicator, index: usize, rules: &Rules) -> Assessment {
+    let then = Rules {
+        as_of: ind.actuals[index].as_of,
+        ..*rules
+    };
+    assess(ind, &then)
 }
 
 /// The actual to judge: the one covering the latest period; among equal periods, the newest.
@@ -167,7 +311,9 @@ fn unreported(target: Target, rules: &Rules) -> Status {
 
 fn judge_actual(ind: &Indicator, actual: &Actual, rules: &Rules, index: usize) -> Assessment {
     let base = ind.baseline.as_ref().map(|b| b.value);
-    let settles = actual.period.ends_year();
+    // Only a final full-year figure settles the target; an estimate of the year is judged
+    // as a part-year figure.
+    let settles = !actual.is_provisional();
     let mut expected = None;
     let status = match (ind.target, actual.value) {
         (Target::Milestone { due }, Value::Reached(reached)) => {
@@ -176,8 +322,10 @@ fn judge_actual(ind: &Indicator, actual: &Actual, rules: &Rules, index: usize) -
         (_, Value::Reached(_)) | (Target::Milestone { .. }, Value::Number(_)) => Status::NoData,
         (target, Value::Number(v)) if settles => judge_final(target, ind.better, v, base),
         (target, Value::Number(v)) => {
-            let target = if ind.series == SeriesKind::Cumulative {
-                let scaled = pro_rata(target, actual.period.elapsed_fraction());
+            let fraction = actual.period.elapsed_fraction();
+            // A running total of the whole year (an estimate) is compared with the target itself.
+            let target = if ind.series == SeriesKind::Cumulative && fraction < 1.0 {
+                let scaled = pro_rata(target, fraction);
                 expected = Some(scaled);
                 scaled
             } else {
@@ -189,9 +337,10 @@ fn judge_actual(ind: &Indicator, actual: &Actual, rules: &Rules, index: usize) -
     Assessment {
         status,
         latest: Some(index),
-        provisional: !settles || actual.provisional,
+        provisional: !settles,
         expected,
         override_reason: None,
+        computed: status,
     }
 }
 
@@ -202,7 +351,7 @@ pub fn judge_final(target: Target, better: Direction, v: f64, baseline: Option<f
         if ok {
             Status::Achieved
         } else {
-            Status::OffTrack
+            Status::NotAchieved
         }
     };
     match target {
@@ -213,15 +362,15 @@ pub fn judge_final(target: Target, better: Direction, v: f64, baseline: Option<f
         Target::Range { min, max } => {
             if v < min {
                 if higher {
-                    Status::OffTrack
+                    Status::NotAchieved
                 } else {
-                    Status::Exceeded
+                    Status::BetterThanTarget
                 }
             } else if v > max {
                 if higher {
-                    Status::Exceeded
+                    Status::BetterThanTarget
                 } else {
-                    Status::OffTrack
+                    Status::NotAchieved
                 }
             } else {
                 Status::Achieved
@@ -231,9 +380,9 @@ pub fn judge_final(target: Target, better: Direction, v: f64, baseline: Option<f
             if v == n {
                 Status::Achieved
             } else if (v > n) == higher {
-                Status::Exceeded
+                Status::BetterThanTarget
             } else {
-                Status::OffTrack
+                Status::NotAchieved
             }
         }
         Target::Increase(n) => match baseline {
@@ -244,8 +393,8 @@ pub fn judge_final(target: Target, better: Direction, v: f64, baseline: Option<f
     }
 }
 
-/// Judges a partial-year value: met → on track; short by at most `tolerance` of the bound → at
-/// risk; otherwise off track.
+/// Judges a part-year or provisional value: met → on track; short by at most `tolerance` of the
+/// bound → at risk; otherwise behind.
 pub fn judge_partial(
     target: Target,
     better: Direction,
@@ -254,10 +403,10 @@ pub fn judge_partial(
     tolerance: f64,
 ) -> Status {
     match judge_final(target, better, v, baseline) {
-        Status::Achieved | Status::Exceeded => Status::OnTrack,
-        Status::OffTrack => match shortfall(target, better, v, baseline) {
+        Status::Achieved | Status::BetterThanTarget => Status::OnTrack,
+        Status::NotAchieved => match shortfall(target, better, v, baseline) {
             Some(gap) if gap <= tolerance + 1e-12 => Status::AtRisk,
-            _ => Status::OffTrack,
+            _ => Status::Behind,
         },
         other => other,
     }
@@ -468,12 +617,12 @@ mod tests {
     fn inclusive_and_strict_lower_bounds() {
         use Status::*;
         let at_least = Target::AtLeast(8.0);
-        assert_eq!(judge_final(at_least, H, 7.99, None), OffTrack);
+        assert_eq!(judge_final(at_least, H, 7.99, None), NotAchieved);
         assert_eq!(judge_final(at_least, H, 8.0, None), Achieved);
         assert_eq!(judge_final(at_least, H, 8.01, None), Achieved);
         let more_than = Target::MoreThan(75.0);
-        assert_eq!(judge_final(more_than, H, 74.9, None), OffTrack);
-        assert_eq!(judge_final(more_than, H, 75.0, None), OffTrack);
+        assert_eq!(judge_final(more_than, H, 74.9, None), NotAchieved);
+        assert_eq!(judge_final(more_than, H, 75.0, None), NotAchieved);
         assert_eq!(judge_final(more_than, H, 75.1, None), Achieved);
     }
 
@@ -483,11 +632,11 @@ mod tests {
         let at_most = Target::AtMost(5.0);
         assert_eq!(judge_final(at_most, L, 4.9, None), Achieved);
         assert_eq!(judge_final(at_most, L, 5.0, None), Achieved);
-        assert_eq!(judge_final(at_most, L, 5.1, None), OffTrack);
+        assert_eq!(judge_final(at_most, L, 5.1, None), NotAchieved);
         let less_than = Target::LessThan(3.0);
         assert_eq!(judge_final(less_than, L, 2.99, None), Achieved);
-        assert_eq!(judge_final(less_than, L, 3.0, None), OffTrack);
-        assert_eq!(judge_final(less_than, L, 3.01, None), OffTrack);
+        assert_eq!(judge_final(less_than, L, 3.0, None), NotAchieved);
+        assert_eq!(judge_final(less_than, L, 3.01, None), NotAchieved);
     }
 
     #[test]
@@ -495,11 +644,11 @@ mod tests {
         use Status::*;
         let r = Target::Range { min: 7.0, max: 7.5 };
         for (v, higher, lower) in [
-            (6.99, OffTrack, Exceeded),
+            (6.99, NotAchieved, BetterThanTarget),
             (7.0, Achieved, Achieved),
             (7.02, Achieved, Achieved),
             (7.5, Achieved, Achieved),
-            (7.51, Exceeded, OffTrack),
+            (7.51, BetterThanTarget, NotAchieved),
         ] {
             assert_eq!(judge_final(r, H, v, None), higher, "higher-better {v}");
             assert_eq!(judge_final(r, L, v, None), lower, "lower-better {v}");
@@ -510,12 +659,12 @@ mod tests {
     fn exact_counts_and_increases() {
         use Status::*;
         let n = Target::Exactly(1400.0);
-        assert_eq!(judge_final(n, H, 1399.0, None), OffTrack);
+        assert_eq!(judge_final(n, H, 1399.0, None), NotAchieved);
         assert_eq!(judge_final(n, H, 1400.0, None), Achieved);
-        assert_eq!(judge_final(n, H, 1401.0, None), Exceeded);
-        assert_eq!(judge_final(n, L, 1401.0, None), OffTrack);
+        assert_eq!(judge_final(n, H, 1401.0, None), BetterThanTarget);
+        assert_eq!(judge_final(n, L, 1401.0, None), NotAchieved);
         let more = Target::Increase(10.0);
-        assert_eq!(judge_final(more, H, 48.0, Some(39.0)), OffTrack);
+        assert_eq!(judge_final(more, H, 48.0, Some(39.0)), NotAchieved);
         assert_eq!(judge_final(more, H, 49.0, Some(39.0)), Achieved);
         assert_eq!(judge_final(more, H, 50.0, Some(39.0)), Achieved);
         assert_eq!(judge_final(more, H, 50.0, None), NoData);
@@ -527,13 +676,13 @@ mod tests {
         let t = Target::AtLeast(8.0);
         assert_eq!(judge_partial(t, H, 8.0, None, 0.1), OnTrack);
         assert_eq!(judge_partial(t, H, 7.2, None, 0.1), AtRisk); // exactly 10 % short
-        assert_eq!(judge_partial(t, H, 7.19, None, 0.1), OffTrack);
+        assert_eq!(judge_partial(t, H, 7.19, None, 0.1), Behind);
         let cap = Target::LessThan(3.0);
         assert_eq!(judge_partial(cap, L, 3.3, None, 0.1), AtRisk);
-        assert_eq!(judge_partial(cap, L, 3.31, None, 0.1), OffTrack);
+        assert_eq!(judge_partial(cap, L, 3.31, None, 0.1), Behind);
         let r = Target::Range { min: 7.0, max: 7.5 };
         assert_eq!(judge_partial(r, H, 6.3, None, 0.1), AtRisk);
-        assert_eq!(judge_partial(r, H, 6.18, None, 0.1), OffTrack);
+        assert_eq!(judge_partial(r, H, 6.18, None, 0.1), Behind);
         assert_eq!(judge_partial(r, H, 8.0, None, 0.1), OnTrack);
     }
 
@@ -581,7 +730,7 @@ mod tests {
         );
         assert_eq!(
             assess(&behind, &rules(d(2024, 7, 15))).status,
-            Status::OffTrack
+            Status::Behind
         );
         let near = indicator(
             Target::Exactly(1400.0),
@@ -691,6 +840,6 @@ mod tests {
         t.state = None;
         assert_eq!(assess_task(&t, d(2024, 3, 31)), Status::NotYetDue);
         assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::NoData);
-        assert_eq!(Status::DoneLate.group(), Status::Achieved);
+        assert_eq!(Status::DoneLate.group(), Group::Met);
     }
 }

@@ -40,6 +40,15 @@ impl Checker<'_> {
         );
     }
 
+    fn warn(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
+        let (line, col) = self.spans.get(path);
+        self.diags.push(
+            Diagnostic::warning(&self.file.path, line, col, message)
+                .with_source(&self.file.text)
+                .with_hint(hint),
+        );
+    }
+
     /// `url` when it is an acceptable web address, else an error at `path` naming `what`.
     fn web_url(&mut self, path: &str, what: &str, url: &str) -> Option<String> {
         match crate::weburl::check(url) {
@@ -705,7 +714,22 @@ fn indicator(
     }
     actuals.sort_by_key(|a| (a.period.sort_key(), a.as_of));
     let status_override = ind.status_override.as_ref().and_then(|o| {
-        let st = Status::from_key(&o.status);
+        let mut st = Status::from_key(&o.status);
+        if let Some(new) = Status::from_old_key(&o.status).filter(|_| st.is_none()) {
+            let name = match new {
+                Status::NotAchieved => "`not_achieved` (a settled year) or `behind` (a part-year figure)".to_string(),
+                other => format!("`{}`", other.key()),
+            };
+            c.warn(
+                &format!("{path}.override.status"),
+                format!("`{}` is the old name of this status; it is now {name}", o.status),
+                match new {
+                    Status::NotAchieved => "write `status: not_achieved` for a final full-year figure or `status: behind` for a part-year one; until then tiendo reads the old name and uses the word that fits the figure".to_string(),
+                    other => format!("write `status: {}`; until then tiendo reads the old name", other.key()),
+                },
+            );
+            st = Some(new);
+        }
         if st.is_none() {
             let keys: Vec<&str> = Status::ALL.iter().map(|s| s.key()).collect();
             let hint = match closest(&o.status, &keys) {

@@ -10,25 +10,40 @@ use crate::chart;
 use crate::format::Lang;
 use crate::markdown;
 use crate::model::{Actual, Indicator, Plan, Sector, SeriesKind, Source, Target, Task, Value};
-use crate::status::{self, Assessment, GROUPS, Rules, Status};
+use crate::status::{self, Assessment, GROUPS, Group, PlanStatus, Rules, SectorStatus, Status};
 
-/// A status as shown: machine key (for CSS and icons), group key and label.
+/// A status (or a summary group) as shown: machine key, group key (colour), label and icon.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
-    /// e.g. `done_late`.
+    /// e.g. `done_late`; for a group, the group's key.
     pub key: &'static str,
-    /// The summary group, which picks the icon shape and colour: e.g. `achieved`.
+    /// The summary group, which picks the colour: e.g. `met`.
     pub group: &'static str,
     /// Localised label.
     pub label: String,
+    /// The icon's SVG elements (a 16 × 16 view box), from [`crate::chart::icon`]: its own
+    /// shape per status, a bar swatch per group.
+    pub icon: &'static str,
 }
 
 impl StatusView {
-    fn new(s: Status, lang: &Lang) -> Self {
+    /// A status.
+    pub fn new(s: Status, lang: &Lang) -> Self {
         StatusView {
             key: s.key(),
             group: s.group().key(),
             label: lang.status(s.key()).to_string(),
+            icon: chart::icon::svg(s),
+        }
+    }
+
+    /// A summary group.
+    pub fn group(g: Group, lang: &Lang) -> Self {
+        StatusView {
+            key: g.key(),
+            group: g.key(),
+            label: lang.t(&format!("group_{}", g.key())).to_string(),
+            icon: chart::icon::group_svg(g),
         }
     }
 }
@@ -110,6 +125,8 @@ pub struct IndicatorView {
     pub actuals: Vec<ActualView>,
     /// Status.
     pub status: StatusView,
+    /// The status the rules give, when an editor's override shows another.
+    pub computed: Option<StatusView>,
     /// The judged value is provisional.
     pub provisional: bool,
     /// Pro-rata target a partial cumulative value was compared with.
@@ -146,6 +163,8 @@ pub struct TaskView {
     pub due: String,
     /// The document's wording of the deadline.
     pub due_wording: Option<String>,
+    /// The deadline in a phrase ("due 31/03/2024").
+    pub due_text: String,
     /// Status.
     pub status: StatusView,
     /// Latest update date.
@@ -159,8 +178,11 @@ pub struct TaskView {
 /// A count of items in one status group.
 #[derive(Debug, Clone, Serialize)]
 pub struct CountView {
-    /// The group's status.
+    /// The group, as shown.
     pub status: StatusView,
+    /// The group.
+    #[serde(skip)]
+    pub group: Group,
     /// How many.
     pub count: usize,
 }
@@ -184,12 +206,77 @@ pub struct SectorView {
     pub indicators: Vec<IndicatorView>,
     /// Tasks.
     pub tasks: Vec<TaskView>,
-    /// Indicators and tasks per status group, in `GROUPS` order.
-    pub counts: Vec<CountView>,
+    /// Indicators per status group, in `GROUPS` order.
+    pub indicator_counts: Vec<CountView>,
+    /// Tasks per status group, in `GROUPS` order.
+    pub task_counts: Vec<CountView>,
     /// Number of indicators and tasks.
     pub total: usize,
-    /// Stacked bar of `counts` (inline SVG).
-    pub status_chart: Option<String>,
+    /// Indicators with a published figure.
+    pub reported_indicators: usize,
+    /// Tasks with a reported state or update.
+    pub reported_tasks: usize,
+    /// Items needing attention (at risk, behind, not achieved, overdue).
+    pub attention: usize,
+    /// Stacked bar of the indicators' statuses (inline SVG).
+    pub indicator_chart: Option<String>,
+    /// Stacked bar of the tasks' statuses (inline SVG).
+    pub task_chart: Option<String>,
+}
+
+/// One item that needs a reader's attention, for the overview and the digest.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttentionView {
+    /// Indicator name or task text.
+    pub name: String,
+    /// `indicator` or `task`.
+    pub kind: &'static str,
+    /// Sector name.
+    pub sector: String,
+    /// Link from the plan root.
+    pub href: String,
+    /// Anchor of the card or row (for report.html).
+    pub anchor: String,
+    /// Status.
+    pub status: StatusView,
+    /// The figure and its gap, or the task's deadline, in words.
+    pub detail: String,
+    /// The figure is provisional.
+    pub provisional: bool,
+    /// Editor's reason for an overridden status.
+    pub override_reason: Option<String>,
+}
+
+/// One row of the overview's matrix: a sector with something reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    /// Sector id.
+    pub id: String,
+    /// Sector name.
+    pub name: String,
+    /// Link from the plan root.
+    pub href: String,
+    /// Indicators per group (empty when the sector has none).
+    pub indicator_counts: Vec<CountView>,
+    /// Number of indicators.
+    pub indicators: usize,
+    /// Tasks per group (empty when the sector has none).
+    pub task_counts: Vec<CountView>,
+    /// Number of tasks.
+    pub tasks: usize,
+    /// Items needing attention.
+    pub attention: usize,
+}
+
+/// A link to a sector, for the one line that lists sectors with nothing reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectorLink {
+    /// Sector id.
+    pub id: String,
+    /// Sector name.
+    pub name: String,
+    /// Link from the plan root.
+    pub href: String,
 }
 
 /// The plan's identity, formatted.
@@ -225,14 +312,36 @@ pub struct PlanView {
     pub sectors: Vec<Arc<SectorView>>,
     /// Headline indicators.
     pub headline: Vec<IndicatorView>,
-    /// Counts over all sectors.
-    pub counts: Vec<CountView>,
+    /// How much is reported, in one sentence ("9 of 35 indicators have a published figure; …").
+    pub coverage: String,
+    /// Indicators with a published figure, and all indicators.
+    pub reported_indicators: usize,
+    /// All indicators.
+    pub indicator_total: usize,
+    /// Tasks with a report, and all tasks.
+    pub reported_tasks: usize,
+    /// All tasks.
+    pub task_total: usize,
+    /// What needs attention, worst first: not achieved, overdue, behind, at risk.
+    pub attention: Vec<AttentionView>,
+    /// Indicators per group over all sectors.
+    pub indicator_counts: Vec<CountView>,
+    /// Tasks per group over all sectors.
+    pub task_counts: Vec<CountView>,
     /// Total indicators and tasks.
     pub total: usize,
+    /// Sectors with something reported, those needing attention first.
+    pub matrix: Vec<MatrixRow>,
+    /// Sectors with nothing reported yet, in plan order.
+    pub quiet: Vec<SectorLink>,
+    /// The words before the list of `quiet` sectors ("Nothing reported yet (14 sectors):").
+    pub quiet_text: String,
     /// Every source cited, by title.
     pub sources: Vec<SourceView>,
-    /// One status bar per sector (inline SVG).
+    /// One indicator status bar per sector in `matrix` with indicators (inline SVG).
     pub matrix_chart: Option<String>,
+    /// One task status bar per sector in `matrix` with tasks (inline SVG).
+    pub task_matrix_chart: Option<String>,
     /// Reported actuals and task updates, newest first.
     pub updates: Vec<UpdateView>,
     /// The newest update's date as `YYYY-MM-DD` (for the feed).
@@ -256,6 +365,10 @@ pub struct UpdateView {
     pub what: String,
     /// Status at that date.
     pub status: StatusView,
+    /// The figure is provisional (part-year or estimate).
+    pub provisional: bool,
+    /// Editor's reason for an overridden status.
+    pub override_reason: Option<String>,
     /// Source.
     pub source: Option<SourceView>,
     /// A stable id for the feed entry.
@@ -267,7 +380,7 @@ const UPDATES_SHOWN: usize = 200;
 
 /// A reported actual or task update, before it is formatted.
 enum Reported<'a> {
-    Actual(&'a Sector, &'a Indicator, &'a Actual),
+    Actual(&'a Sector, &'a Indicator, usize),
     Task(&'a Sector, &'a Task, &'a crate::model::Update),
 }
 
@@ -279,7 +392,8 @@ fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
             all.extend(
                 i.actuals
                     .iter()
-                    .map(|a| (a.as_of, s.order, i.id.as_str(), Reported::Actual(s, i, a))),
+                    .enumerate()
+                    .map(|(k, a)| (a.as_of, s.order, i.id.as_str(), Reported::Actual(s, i, k))),
             );
         }
         for t in &s.tasks {
@@ -292,12 +406,10 @@ fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
     all.truncate(UPDATES_SHOWN);
     all.into_iter()
         .map(|(_, _, _, item)| match item {
-            Reported::Actual(s, i, a) => {
+            Reported::Actual(s, i, k) => {
+                let a = &i.actuals[k];
                 // The status readers saw on the day the figure was published.
-                let then = Rules {
-                    as_of: a.as_of,
-                    ..*rules
-                };
+                let then = status::at_publication(i, k, rules);
                 let v = actual_view(a, &i.unit, lang);
                 UpdateView {
                     date: lang.date(a.as_of),
@@ -305,8 +417,10 @@ fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
                     subject: i.name.clone(),
                     sector: s.name.clone(),
                     href: format!("sectors/{}.html#i-{}", s.id, i.id),
-                    what: format!("{} ({})", v.value, v.period),
-                    status: StatusView::new(status::assess(i, &then).status, lang),
+                    what: format!("{} ({})", v.value, period_text(&v, lang)),
+                    status: StatusView::new(then.status, lang),
+                    provisional: v.provisional,
+                    override_reason: then.override_reason,
                     source: v.source,
                     key: format!("{}/{}/{}/{}", plan.id, i.id, a.period.code(), a.as_of),
                 }
@@ -319,6 +433,8 @@ fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
                 href: format!("sectors/{}.html#t-{}", s.id, t.id),
                 what: u.note.clone(),
                 status: StatusView::new(status::assess_task(t, u.date), lang),
+                provisional: false,
+                override_reason: None,
                 source: source_view(&u.source),
                 key: format!("{}/{}/{}", plan.id, t.id, u.date),
             },
@@ -330,43 +446,44 @@ impl PlanView {
     /// Number of charts drawn for this plan.
     pub fn chart_count(&self) -> usize {
         let sectors = self.sectors.iter().map(|s| {
-            usize::from(s.status_chart.is_some())
+            usize::from(s.indicator_chart.is_some())
+                + usize::from(s.task_chart.is_some())
                 + s.indicators
                     .iter()
                     .map(|i| usize::from(i.chart.is_some()) + usize::from(i.series_chart.is_some()))
                     .sum::<usize>()
         });
-        sectors.sum::<usize>() + usize::from(self.matrix_chart.is_some())
+        sectors.sum::<usize>()
+            + usize::from(self.matrix_chart.is_some())
+            + usize::from(self.task_matrix_chart.is_some())
     }
 }
 
 /// The status rules of a plan.
 pub fn rules(plan: &Plan) -> Rules {
-    Rules {
-        as_of: plan.as_of,
-        year_end: chrono::NaiveDate::from_ymd_opt(plan.year, 12, 31).unwrap_or(plan.as_of),
-        tolerance: plan.tolerance,
-    }
+    Rules::of(plan)
 }
 
-/// Builds the plan's view with every status decided.
-pub fn plan_view(plan: &Plan, lang: &Lang) -> PlanView {
-    plan_view_reusing(plan, lang, &|_| None)
+/// Builds the plan's view from the statuses decided for it.
+pub fn plan_view(plan: &Plan, decided: &PlanStatus, lang: &Lang) -> PlanView {
+    plan_view_reusing(plan, decided, lang, &|_| None)
 }
 
 /// [`plan_view`], taking each sector's view from `kept` when it has one (for `serve`, which
 /// keeps the views of sectors that did not change).
 pub fn plan_view_reusing(
     plan: &Plan,
+    decided: &PlanStatus,
     lang: &Lang,
     kept: &(dyn Fn(&Sector) -> Option<Arc<SectorView>> + Sync),
 ) -> PlanView {
-    let rules = rules(plan);
+    let rules = &decided.rules;
     // Charts dominate the cost: sectors are drawn in parallel (order is kept).
     let sectors: Vec<Arc<SectorView>> = plan
         .sectors
         .par_iter()
-        .map(|s| kept(s).unwrap_or_else(|| Arc::new(sector_view(s, &rules, lang))))
+        .zip(&decided.sectors)
+        .map(|(s, st)| kept(s).unwrap_or_else(|| Arc::new(sector_view(s, st, lang))))
         .collect();
     let headline = sectors
         .iter()
@@ -379,20 +496,43 @@ pub fn plan_view_reusing(
                 .map(|(v, _)| headline_copy(v))
         })
         .collect();
-    let mut totals = vec![0; GROUPS.len()];
-    for s in &sectors {
-        for (t, c) in totals.iter_mut().zip(&s.counts) {
-            *t += c.count;
+    let sum = |pick: fn(&SectorView) -> &Vec<CountView>| {
+        let mut totals = vec![0; GROUPS.len()];
+        for s in &sectors {
+            for (t, c) in totals.iter_mut().zip(pick(s)) {
+                *t += c.count;
+            }
         }
-    }
-    let matrix_chart = matrix_chart(plan, &sectors, lang);
-    let updates = updates(plan, &rules, lang);
+        totals
+    };
+    let (ind_totals, task_totals) = (sum(|s| &s.indicator_counts), sum(|s| &s.task_counts));
+    let indicator_total: usize = ind_totals.iter().sum();
+    let task_total: usize = task_totals.iter().sum();
+    let reported_indicators = sectors.iter().map(|s| s.reported_indicators).sum();
+    let reported_tasks = sectors.iter().map(|s| s.reported_tasks).sum();
+    let coverage = lang.fill(
+        "coverage",
+        &[
+            (
+                "reported_indicators",
+                &lang.number(reported_indicators as f64),
+            ),
+            ("indicators", &lang.number(indicator_total as f64)),
+            ("reported_tasks", &lang.number(reported_tasks as f64)),
+            ("tasks", &lang.number(task_total as f64)),
+        ],
+    );
+    let (matrix, quiet) = matrix_rows(&sectors);
+    let indicator_matrix = matrix_chart(plan, &matrix, lang, false);
+    let task_matrix_chart = matrix_chart(plan, &matrix, lang, true);
+    let updates = updates(plan, rules, lang);
     PlanView {
         updated_iso: updates
             .first()
             .map_or_else(|| plan.as_of.to_string(), |u| u.date_iso.clone()),
         updates,
-        matrix_chart,
+        matrix_chart: indicator_matrix,
+        task_matrix_chart,
         id: plan.id.clone(),
         title: plan.title.clone(),
         short_title: plan.short_title.clone(),
@@ -411,19 +551,125 @@ pub fn plan_view_reusing(
             .as_deref()
             .map(|m| markdown::to_html(m, 1, ""))
             .unwrap_or_default(),
-        total: totals.iter().sum(),
-        counts: counts(totals, lang),
+        total: indicator_total + task_total,
+        coverage,
+        reported_indicators,
+        indicator_total,
+        reported_tasks,
+        task_total,
+        attention: attention(&sectors, lang),
+        indicator_counts: counts(ind_totals, lang),
+        task_counts: counts(task_totals, lang),
+        matrix,
+        quiet_text: lang.fill("quiet_sectors", &[("n", &quiet.len().to_string())]),
+        quiet,
         headline,
         sources: cited_sources(plan),
         sectors,
     }
 }
 
+/// Severity order of the statuses that need attention: a settled miss first, then overdue
+/// tasks, then part-year shortfalls.
+fn severity(s: Status) -> u8 {
+    match s {
+        Status::NotAchieved => 0,
+        Status::Overdue => 1,
+        Status::Behind => 2,
+        _ => 3,
+    }
+}
+
+/// Everything needing attention, worst first, then in plan order.
+fn attention(sectors: &[Arc<SectorView>], lang: &Lang) -> Vec<AttentionView> {
+    let mut items: Vec<(u8, AttentionView)> = Vec::new();
+    for s in sectors {
+        for i in &s.indicators {
+            let st = status::Status::from_key(i.status.key).filter(|st| st.needs_attention());
+            if let Some(st) = st {
+                let mut detail = match &i.latest {
+                    Some(l) => format!("{} ({})", l.value, period_text(l, lang)),
+                    None => String::new(),
+                };
+                if let Some(g) = &i.gap {
+                    detail.push_str(&format!("; {g}"));
+                }
+                items.push((
+                    severity(st),
+                    AttentionView {
+                        name: i.name.clone(),
+                        kind: "indicator",
+                        sector: s.name.clone(),
+                        href: i.href.clone(),
+                        anchor: i.anchor.clone(),
+                        status: i.status.clone(),
+                        detail,
+                        provisional: i.provisional,
+                        override_reason: i.override_reason.clone(),
+                    },
+                ));
+            }
+        }
+        for t in &s.tasks {
+            let st = status::Status::from_key(t.status.key).filter(|st| st.needs_attention());
+            if let Some(st) = st {
+                items.push((
+                    severity(st),
+                    AttentionView {
+                        name: t.text.clone(),
+                        kind: "task",
+                        sector: s.name.clone(),
+                        href: format!("{}#{}", s.href, t.anchor),
+                        anchor: t.anchor.clone(),
+                        status: t.status.clone(),
+                        detail: t.due_text.clone(),
+                        provisional: false,
+                        override_reason: None,
+                    },
+                ));
+            }
+        }
+    }
+    // Stable: plan order within each severity.
+    items.sort_by_key(|(k, _)| *k);
+    items.into_iter().map(|(_, a)| a).collect()
+}
+
+/// The matrix rows (sectors with something reported, those needing attention first, then in
+/// plan order) and the sectors with nothing reported.
+fn matrix_rows(sectors: &[Arc<SectorView>]) -> (Vec<MatrixRow>, Vec<SectorLink>) {
+    let mut rows = Vec::new();
+    let mut quiet = Vec::new();
+    for s in sectors {
+        if s.reported_indicators + s.reported_tasks == 0 {
+            quiet.push(SectorLink {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                href: s.href.clone(),
+            });
+            continue;
+        }
+        let keep = |c: &Vec<CountView>, n: usize| if n > 0 { c.clone() } else { Vec::new() };
+        rows.push(MatrixRow {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            href: s.href.clone(),
+            indicator_counts: keep(&s.indicator_counts, s.indicators.len()),
+            indicators: s.indicators.len(),
+            task_counts: keep(&s.task_counts, s.tasks.len()),
+            tasks: s.tasks.len(),
+            attention: s.attention,
+        });
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.attention));
+    (rows, quiet)
+}
+
 fn chart_counts(counts: &[CountView]) -> Vec<chart::summary::Count<'_>> {
     counts
         .iter()
         .map(|c| chart::summary::Count {
-            group: c.status.group,
+            group: c.group,
             label: &c.status.label,
             count: c.count,
         })
@@ -439,24 +685,44 @@ fn counts_text(counts: &[CountView]) -> String {
     parts.join("; ")
 }
 
-fn matrix_chart(plan: &Plan, sectors: &[Arc<SectorView>], lang: &Lang) -> Option<String> {
-    let rows: Vec<chart::summary::Row<'_>> = sectors
+/// One bar per matrix row that has indicators (or, with `tasks`, a task with a report).
+fn matrix_chart(plan: &Plan, rows: &[MatrixRow], lang: &Lang, tasks: bool) -> Option<String> {
+    fn pick(r: &MatrixRow, tasks: bool) -> &Vec<CountView> {
+        if tasks {
+            &r.task_counts
+        } else {
+            &r.indicator_counts
+        }
+    }
+    let shown: Vec<&MatrixRow> = rows
         .iter()
-        .map(|s| chart::summary::Row {
-            name: &s.name,
-            counts: chart_counts(&s.counts),
+        .filter(|r| {
+            let c = pick(r, tasks);
+            // A tasks bar only where some task was reported: all-grey bars say nothing.
+            !c.is_empty()
+                && (!tasks
+                    || c.iter().any(|c| {
+                        !matches!(c.group, Group::NoData | Group::NotYetDue) && c.count > 0
+                    }))
         })
         .collect();
-    let desc: Vec<String> = sectors
+    let chart_rows: Vec<chart::summary::Row<'_>> = shown
         .iter()
-        .map(|s| format!("{}: {}", s.name, counts_text(&s.counts)))
+        .map(|r| chart::summary::Row {
+            name: &r.name,
+            counts: chart_counts(pick(r, tasks)),
+        })
         .collect();
-    chart::summary::matrix(
-        &format!("m-{}", plan.id),
-        lang.t("matrix_title"),
-        &desc.join(". "),
-        &rows,
-    )
+    let desc: Vec<String> = shown
+        .iter()
+        .map(|r| format!("{}: {}", r.name, counts_text(pick(r, tasks))))
+        .collect();
+    let (id, title) = if tasks {
+        (format!("mt-{}", plan.id), lang.t("matrix_title_tasks"))
+    } else {
+        (format!("m-{}", plan.id), lang.t("matrix_title"))
+    };
+    chart::summary::matrix(&id, title, &desc.join(". "), &chart_rows)
 }
 
 /// A headline card's indicator, its chart re-labelled so the overview and the sector's card can
@@ -474,8 +740,9 @@ fn counts(totals: Vec<usize>, lang: &Lang) -> Vec<CountView> {
     GROUPS
         .iter()
         .zip(totals)
-        .map(|(s, count)| CountView {
-            status: StatusView::new(*s, lang),
+        .map(|(g, count)| CountView {
+            status: StatusView::group(*g, lang),
+            group: *g,
             count,
         })
         .collect()
@@ -504,34 +771,69 @@ fn cited_sources(plan: &Plan) -> Vec<SourceView> {
     views
 }
 
-fn sector_view(s: &Sector, rules: &Rules, lang: &Lang) -> SectorView {
+fn tally(groups: impl Iterator<Item = Group>) -> Vec<usize> {
+    let mut totals = vec![0; GROUPS.len()];
+    for g in groups {
+        if let Some(i) = GROUPS.iter().position(|x| *x == g) {
+            totals[i] += 1;
+        }
+    }
+    totals
+}
+
+fn sector_view(s: &Sector, st: &SectorStatus, lang: &Lang) -> SectorView {
     let href = format!("sectors/{}.html", s.id);
     let indicators: Vec<IndicatorView> = s
         .indicators
         .iter()
-        .map(|i| indicator_view(i, s, &href, rules, lang))
+        .zip(&st.indicators)
+        .map(|(i, a)| indicator_view(i, a, s, &href, lang))
         .collect();
-    let tasks: Vec<TaskView> = s.tasks.iter().map(|t| task_view(t, rules, lang)).collect();
-    let mut totals = vec![0; GROUPS.len()];
-    let groups = indicators
+    let tasks: Vec<TaskView> = s
+        .tasks
         .iter()
-        .map(|i| i.status.group)
-        .chain(tasks.iter().map(|t| t.status.group));
-    for g in groups {
-        if let Some(i) = GROUPS.iter().position(|s| s.key() == g) {
-            totals[i] += 1;
+        .zip(&st.tasks)
+        .map(|(t, &status)| task_view(t, status, lang))
+        .collect();
+    let indicator_counts = counts(tally(st.indicators.iter().map(|a| a.status.group())), lang);
+    let task_counts = counts(tally(st.tasks.iter().map(|t| t.group())), lang);
+    let bar = |id: String, title: &str, c: &[CountView], n: usize| {
+        if n == 0 {
+            return None;
         }
-    }
-    let counts = counts(totals, lang);
-    let status_chart = chart::summary::status_bar(
-        &format!("st-{}", s.id),
-        lang.t("status_chart_title"),
-        &counts_text(&counts),
-        &chart_counts(&counts),
+        chart::summary::status_bar(&id, title, &counts_text(c), &chart_counts(c))
+    };
+    let indicator_chart = bar(
+        format!("st-{}", s.id),
+        lang.t("status_chart_indicators"),
+        &indicator_counts,
+        indicators.len(),
     );
+    let task_chart = bar(
+        format!("stt-{}", s.id),
+        lang.t("status_chart_tasks"),
+        &task_counts,
+        tasks.len(),
+    );
+    let attention = st
+        .indicators
+        .iter()
+        .map(|a| a.status)
+        .chain(st.tasks.iter().copied())
+        .filter(|x| x.needs_attention())
+        .count();
     SectorView {
-        status_chart,
-        counts,
+        indicator_chart,
+        task_chart,
+        indicator_counts,
+        task_counts,
+        reported_indicators: st.indicators.iter().filter(|a| a.latest.is_some()).count(),
+        reported_tasks: s
+            .tasks
+            .iter()
+            .filter(|t| t.state.is_some() || t.update.is_some())
+            .count(),
+        attention,
         id: s.id.clone(),
         name: s.name.clone(),
         lead: s.lead.clone(),
@@ -541,6 +843,15 @@ fn sector_view(s: &Sector, rules: &Rules, lang: &Lang) -> SectorView {
         href,
         indicators,
         tasks,
+    }
+}
+
+/// A figure's period, with "provisional" when it is.
+fn period_text(v: &ActualView, lang: &Lang) -> String {
+    if v.provisional {
+        format!("{}, {}", v.period, lang.t("provisional"))
+    } else {
+        v.period.clone()
     }
 }
 
@@ -569,22 +880,21 @@ fn actual_view(a: &Actual, unit: &str, lang: &Lang) -> ActualView {
         as_of: lang.date(a.as_of),
         source: source_view(&a.source),
         note: a.note.clone(),
-        provisional: a.provisional || !a.period.ends_year(),
+        provisional: a.is_provisional(),
     }
 }
 
 fn indicator_view(
     i: &Indicator,
+    a: &Assessment,
     s: &Sector,
     sector_href: &str,
-    rules: &Rules,
     lang: &Lang,
 ) -> IndicatorView {
-    let a = status::assess(i, rules);
     let anchor = format!("i-{}", i.id);
     let status = StatusView::new(a.status, lang);
-    let gap = gap_text(i, &a, lang);
-    let (chart, series_chart) = charts(i, &a, &status, gap.as_deref(), lang);
+    let gap = gap_text(i, a, lang);
+    let (chart, series_chart) = charts(i, a, &status, gap.as_deref(), lang);
     IndicatorView {
         chart,
         series_chart,
@@ -610,10 +920,12 @@ fn indicator_view(
             .map(|x| actual_view(x, &i.unit, lang))
             .collect(),
         status,
+        computed: (a.override_reason.is_some() && a.computed != a.status)
+            .then(|| StatusView::new(a.computed, lang)),
         provisional: a.provisional,
         expected: a.expected.map(|t| lang.target(&t, &i.unit)),
         gap,
-        override_reason: a.override_reason,
+        override_reason: a.override_reason.clone(),
         note: i.note.clone(),
         sector: s.name.clone(),
     }
@@ -659,9 +971,19 @@ fn gap_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
     };
     let key = if diff > 0.0 { "gap_above" } else { "gap_below" };
     let mut text = lang.fill(key, &[("bound", name), ("diff", &amount)]);
+    // "Below" reads as bad unless the reader is told lower is better here.
+    if diff < 0.0 && i.better == crate::model::Direction::Lower {
+        text.push_str(&format!(" ({})", lang.t("gap_lower_better")));
+    }
     // A share of the target reads naturally only for amounts (not rates in %, nor increases,
     // where it would be a share of the level rather than of the increase).
     let amount_target = !matches!(i.target, Target::Increase(_));
+    if i.unit != "%" && bound != BoundKind::Target && at > 0.0 {
+        // Beside a ceiling or a range end, the relative distance ("+0,3 %") says how narrow it is.
+        let pct = (diff / at * 1000.0).round() / 10.0;
+        let sign = if pct > 0.0 { "+" } else { "" };
+        text.push_str(&format!(" ({sign}{})", lang.quantity(pct, "%")));
+    }
     if i.unit != "%" && amount_target && bound == BoundKind::Target && at > 0.0 && v >= 0.0 {
         let share = lang.quantity((v / at * 1000.0).round() / 10.0, "%");
         text.push_str(&format!(
@@ -692,7 +1014,7 @@ fn charts(
             &[
                 ("name", &i.name),
                 ("actual", &actual_view(x, &i.unit, lang).value),
-                ("period", &lang.period(&x.period)),
+                ("period", &period_text(&actual_view(x, &i.unit, lang), lang)),
                 ("target", &target_text),
                 ("status", &status.label),
             ],
@@ -706,11 +1028,15 @@ fn charts(
             ],
         ),
     };
-    // The gap in words belongs with the picture for a reader who cannot see it.
-    let desc = match gap {
+    // The gap in words, and an editor's reason, belong with the picture for a reader who
+    // cannot see it.
+    let mut desc = match gap {
         Some(g) => format!("{desc} {}.", capitalise(g)),
         None => desc,
     };
+    if let Some(r) = &a.override_reason {
+        desc.push_str(&format!(" {}: {r}", lang.t("override_reason")));
+    }
     let base = i.baseline.as_ref().map(|b| b.value);
     let bound_labels = chart::bullet::bounds(&i.target, base)
         .iter()
@@ -733,7 +1059,7 @@ fn charts(
         expected: a.expected,
         bound_labels,
         target_label: target_text.clone(),
-        status: (status.group, &status.label),
+        status: (a.status, &status.label),
         number: &|v| lang.number(v),
     };
     let bullet_svg = chart::bullet::draw(&bullet);
@@ -757,7 +1083,18 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
     }
     let listed: Vec<String> = points
         .iter()
-        .map(|(x, v)| format!("{} {}", lang.period(&x.period), lang.quantity(*v, &i.unit)))
+        .map(|(x, v)| {
+            let mark = if x.is_provisional() {
+                format!(" ({})", lang.t("provisional"))
+            } else {
+                String::new()
+            };
+            format!(
+                "{} {}{mark}",
+                lang.period(&x.period),
+                lang.quantity(*v, &i.unit)
+            )
+        })
         .collect();
     let title = lang.fill("series_title", &[("name", &i.name)]);
     let desc = lang.fill(
@@ -786,7 +1123,7 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
             .map(|(x, v)| chart::series::Point {
                 month: x.period.months().1,
                 value: *v,
-                provisional: x.provisional || !x.period.ends_year(),
+                provisional: x.is_provisional(),
             })
             .collect(),
         target: i.target,
@@ -797,6 +1134,7 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
         months: &lang.months_short,
         legend: [
             lang.t("legend_actual"),
+            lang.t("legend_provisional"),
             lang.t("legend_target"),
             &baseline_legend,
         ],
@@ -804,15 +1142,16 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
     Some(chart::series::draw(&s))
 }
 
-fn task_view(t: &Task, rules: &Rules, lang: &Lang) -> TaskView {
+fn task_view(t: &Task, status: Status, lang: &Lang) -> TaskView {
     TaskView {
+        due_text: lang.fill("due_on", &[("date", &lang.date(t.due))]),
         anchor: format!("t-{}", t.id),
         text: t.text.clone(),
         agency: t.agency.clone(),
         section: t.section.clone(),
         due: lang.date(t.due),
         due_wording: t.due_wording.clone(),
-        status: StatusView::new(status::assess_task(t, rules.as_of), lang),
+        status: StatusView::new(status, lang),
         update_date: t.update.as_ref().map(|u| lang.date(u.date)),
         update_note: t.update.as_ref().map(|u| u.note.clone()),
         update_source: t.update.as_ref().and_then(|u| source_view(&u.source)),

@@ -93,7 +93,7 @@ fn every_kind_fixture_builds_and_reads_right() {
         "{tasks}"
     );
     let indicators = fs::read_to_string(out_dir.join("data/indicators.csv")).unwrap();
-    assert!(indicators.contains("tinh-2024,kinh-te,Kinh tế,grdp,Tăng trưởng GRDP,%,higher,range,7,7.5,,,2024-9M,6.9,2024-10-10,true,at_risk,Báo cáo 9 tháng,https://example.gov.vn/bc-9-thang"), "{indicators}");
+    assert!(indicators.contains("tinh-2024,kinh-te,Kinh tế,grdp,Tăng trưởng GRDP,%,higher,range,7,7.5,,,2024-9M,6.9,2024-10-10,true,at_risk,at_risk,,Báo cáo 9 tháng,https://example.gov.vn/bc-9-thang"), "{indicators}");
     let json: serde_json::Value =
         serde_json::from_slice(&fs::read(out_dir.join("data/plan.json")).unwrap()).unwrap();
     let grdp = &json["sectors"][0]["indicators"][0];
@@ -738,7 +738,10 @@ fn one_changed_figure_rewrites_only_the_pages_that_show_it() {
             "data/plan.json",
             "data/sectors/so-nong-nghiep.csv",
             "data/sectors/so-nong-nghiep.json",
+            // The figure is at risk: the overview and the digest name it with its value.
+            "digest.html",
             "feed.xml",
+            "index.html",
             "indicators.html",
             "report.html",
             "sectors/so-nong-nghiep.html",
@@ -973,4 +976,148 @@ fn one_big_string_repeated_by_aliases_is_refused_fast() {
     assert!(stderr.contains("= hint:"), "{stderr}");
     assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
     fs::remove_dir_all(&work).unwrap();
+}
+
+/// The inline SVG whose element ids start with `id`, from a page.
+fn svg_by_id<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!("id=\"{id}-t\""))
+        .unwrap_or_else(|| panic!("no chart {id}"));
+    let start = html[..at].rfind("<svg").unwrap();
+    let end = at + html[at..].find("</svg>").unwrap() + 6;
+    &html[start..end]
+}
+
+/// The value of attribute `name` in the first element of `svg` that starts with `prefix`.
+fn attr_after(svg: &str, prefix: &str, name: &str) -> Option<i32> {
+    let el = &svg[svg.find(prefix)?..];
+    let el = &el[..el.find('>')?];
+    let v = &el[el.find(&format!(" {name}=\""))? + name.len() + 3..];
+    v[..v.find('"')?].parse().ok()
+}
+
+#[test]
+fn misses_of_different_sizes_are_drawn_and_worded_differently() {
+    let out_dir = scratch("misses");
+    let fixture = root().join("tests/fixtures/sites/misses");
+    let out = tiendo(&fixture, &["build", "--output", out_dir.to_str().unwrap()]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // The override written with the old name still builds, with a warning naming the new ones.
+    assert!(
+        stderr.contains("`off_track` is the old name of this status; it is now `not_achieved`")
+            && stderr.contains("`behind`"),
+        "{stderr}"
+    );
+    let page = fs::read_to_string(out_dir.join("sectors/thu.html")).unwrap();
+    // Every bar starts at zero and its length is its share of the distance to the target line.
+    let mut bodies = Vec::new();
+    for (id, value, target) in [
+        ("c-thieu-74", 740.0, 1000.0),
+        ("c-thieu-81", 810.0, 1000.0),
+        ("c-thieu-94", 97.76, 104.0),
+        ("c-thieu-97", 39.0, 40.0),
+    ] {
+        let svg = svg_by_id(&page, id);
+        let bar = "<rect x=\"6\" y=\"44\"";
+        let width = attr_after(svg, &format!("{bar} width="), "width")
+            .unwrap_or_else(|| panic!("{id}: no bar from zero in {svg}"));
+        let line = svg
+            .find("stroke=\"#0B57A4\" stroke-width=\"2\" points=\"")
+            .unwrap();
+        let points = &svg[line..];
+        let points = &points[points.find("points=\"").unwrap() + 8..];
+        let target_x: i32 = points[..points.find(',').unwrap()].parse().unwrap();
+        let expected = f64::from(target_x - 6) * value / target;
+        assert!(
+            (f64::from(width) - expected).abs() <= 1.0,
+            "{id}: bar {width} px, expected {expected:.1} px"
+        );
+        // The picture without its words.
+        bodies.push(svg[svg.find("</desc>").unwrap()..].to_string());
+    }
+    for (i, a) in bodies.iter().enumerate() {
+        for b in &bodies[i + 1..] {
+            assert_ne!(a, b, "two different shortfalls drawn identically");
+        }
+    }
+    let words = visible_text(main_of(&page));
+    for gap in [
+        "thấp hơn mục tiêu 260 tỷ đồng (bằng 74 % mục tiêu)",
+        "thấp hơn mục tiêu 190 tỷ đồng (bằng 81 % mục tiêu)",
+        "thấp hơn mục tiêu 6,24 triệu đồng (bằng 94 % mục tiêu)",
+        "thấp hơn mục tiêu 1 điểm %",
+        "cao hơn mức trên của mục tiêu 0,2 triệu đồng (+0,3 %)",
+        "thấp hơn mức dưới của mục tiêu 0,37 điểm % (thấp hơn là tốt)",
+    ] {
+        assert!(words.contains(gap), "missing gap {gap:?} in {words}");
+    }
+    insta::assert_snapshot!("misses_sector", words);
+    let overview = fs::read_to_string(out_dir.join("index.html")).unwrap();
+    insta::assert_snapshot!("misses_overview", visible_text(main_of(&overview)));
+    fs::remove_dir_all(&out_dir).unwrap();
+}
+
+#[test]
+fn provisional_flags_and_override_reasons_reach_every_output() {
+    let out_dir = scratch("misses-everywhere");
+    let fixture = root().join("tests/fixtures/sites/misses");
+    let out = tiendo(&fixture, &["build", "--output", out_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    // `uoc-tinh`'s latest figure is a full-year estimate; `ghi-de`'s status is the editors'.
+    let (estimate, figure) = ("Kim ngạch xuất khẩu", "4,2 tỷ USD");
+    let (overridden, reason) = (
+        "Vốn đầu tư toàn xã hội",
+        "Số 9 tháng chưa gồm vốn ngoài nhà nước.",
+    );
+    let mut seen = (0, 0);
+    for (path, bytes) in tree(&out_dir) {
+        let Ok(body) = String::from_utf8(bytes) else {
+            continue;
+        };
+        if path.ends_with(".csv") || path.ends_with(".json") {
+            continue;
+        }
+        if body.contains(overridden) {
+            seen.0 += 1;
+            assert!(
+                body.contains(reason),
+                "{path} shows the overridden status without its reason"
+            );
+        }
+        // Every time the estimate is stated in words, "provisional" follows it; chart labels
+        // (`</text>`) draw it hollow instead, and their `<desc>` says it.
+        for (at, _) in body.match_indices(figure) {
+            let after = &body[at + figure.len()..];
+            if after.starts_with("</text>") {
+                continue;
+            }
+            seen.1 += 1;
+            let near: String = after.chars().take(80).collect();
+            assert!(
+                near.contains("tạm tính"),
+                "{path}: {figure} without “tạm tính”: {near}"
+            );
+        }
+        let _ = estimate;
+    }
+    // The sector page, report, overview, digest, indicators list, updates and feed.
+    assert!(seen.0 >= 7 && seen.1 >= 7, "{seen:?}");
+    for csv in ["data/indicators.csv", "data/sectors/thu.csv"] {
+        let rows = fs::read_to_string(out_dir.join(csv)).unwrap();
+        let row = rows.lines().find(|l| l.contains(",uoc-tinh,")).unwrap();
+        assert!(row.contains(",true,behind,behind,"), "{csv}: {row}");
+        let row = rows.lines().find(|l| l.contains(",ghi-de,")).unwrap();
+        assert!(row.contains(reason), "{csv}: {row}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out_dir.join("data/plan.json")).unwrap()).unwrap();
+    let inds = json["sectors"][0]["indicators"].as_array().unwrap();
+    let by_id = |id: &str| inds.iter().find(|i| i["id"] == id).unwrap();
+    assert_eq!(by_id("uoc-tinh")["provisional"], true);
+    assert_eq!(by_id("uoc-tinh")["status"], "behind");
+    assert_eq!(by_id("ghi-de")["override_reason"], reason);
+    assert_eq!(by_id("thieu-74")["status"], "not_achieved");
+    assert_eq!(by_id("cpi")["status"], "better_than_target");
+    fs::remove_dir_all(&out_dir).unwrap();
 }

@@ -35,9 +35,9 @@ proptest! {
         let better = if higher { Direction::Higher } else { Direction::Lower };
         let s = judge_final(Target::Range { min, max }, better, v, None);
         let expected = if v < min {
-            if higher { Status::OffTrack } else { Status::Exceeded }
+            if higher { Status::NotAchieved } else { Status::BetterThanTarget }
         } else if v > max {
-            if higher { Status::Exceeded } else { Status::OffTrack }
+            if higher { Status::BetterThanTarget } else { Status::NotAchieved }
         } else {
             Status::Achieved
         };
@@ -48,7 +48,7 @@ proptest! {
     fn partial_values_are_never_final(b in value(), v in value(), tol in 0.0..0.5f64) {
         for t in [Target::AtLeast(b), Target::LessThan(b), Target::Exactly(b), Target::Range { min: b, max: b + 1.0 }] {
             let s = judge_partial(t, Direction::Higher, v, None, tol);
-            prop_assert!(matches!(s, Status::OnTrack | Status::AtRisk | Status::OffTrack), "{:?} gave {:?}", t, s);
+            prop_assert!(matches!(s, Status::OnTrack | Status::AtRisk | Status::Behind), "{:?} gave {:?}", t, s);
         }
     }
 

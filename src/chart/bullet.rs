@@ -8,9 +8,11 @@
 //! to the values, marked as broken at its start, labelled with tick values, and the actual is a
 //! dot, not a bar, so no length can be read as a size.
 
-use crate::chart::palette::{self, BASELINE, INK, MUTED, PAPER, TARGET, TARGET_FILL, TRACK};
+use crate::chart::icon;
+use crate::chart::palette::{BASELINE, INK, MUTED, PAPER, TARGET, TARGET_FILL, TRACK};
 use crate::chart::{Align, Canvas, Scale, Slot, domain, place, text_width};
 use crate::model::Target;
+use crate::status::Status;
 
 /// Everything the bullet chart shows, already formatted for the page language.
 #[derive(Clone)]
@@ -37,8 +39,8 @@ pub struct Bullet<'a> {
     pub bound_labels: Vec<String>,
     /// The whole target in words (`7–7,5 %`), shown once under a range too narrow for two labels.
     pub target_label: String,
-    /// Status group key (icon shape) and label.
-    pub status: (&'a str, &'a str),
+    /// Status (icon shape and colour) and its label.
+    pub status: (Status, &'a str),
     /// Formats an axis tick value in the page language.
     pub number: &'a dyn Fn(f64) -> String,
 }
@@ -212,13 +214,16 @@ pub fn draw(b: &Bullet<'_>) -> Option<String> {
     }
     if let Some(v) = base {
         let x = s.px(v);
-        c.polygon(
-            vec![
-                (x, TRACK_BOTTOM + 1),
-                (x - 5, TRACK_BOTTOM + 8),
-                (x + 5, TRACK_BOTTOM + 8),
-            ],
+        // A pin under the track (⊥): not a triangle, which is the at-risk icon's shape.
+        c.line(
+            vec![(x, TRACK_BOTTOM - 3), (x, TRACK_BOTTOM + 8)],
             BASELINE,
+            2,
+        );
+        c.line(
+            vec![(x - 4, TRACK_BOTTOM + 8), (x + 4, TRACK_BOTTOM + 8)],
+            BASELINE,
+            2,
         );
     }
     labels(&mut c, &s, b, base, &ticks);
@@ -262,63 +267,9 @@ fn axis_marks(c: &mut Canvas, s: &Scale, kind: Axis) -> Vec<f64> {
     }
 }
 
-fn status_row(c: &mut Canvas, (group, label): (&str, &str)) {
-    icon(c, group, (LEFT + 6, 10), 6);
-    c.text(label, LEFT + 17, 10, FONT, INK, Align::Start);
-}
-
-/// The status icon shapes of the stylesheet, so charts and badges agree.
-pub fn icon(c: &mut Canvas, group: &str, (x, y): (i32, i32), r: i32) {
-    let col = palette::status(group);
-    match group {
-        "achieved" => {
-            c.circle((x, y), r, col, true);
-            c.line(
-                vec![
-                    (x - r / 2, y),
-                    (x - 1, y + r / 2),
-                    (x + r / 2 + 1, y - r / 2),
-                ],
-                PAPER,
-                2,
-            );
-        }
-        "on_track" => c.polygon(
-            vec![
-                (x - r, y - r / 2),
-                (x, y - r / 2),
-                (x, y - r),
-                (x + r, y),
-                (x, y + r),
-                (x, y + r / 2),
-                (x - r, y + r / 2),
-            ],
-            col,
-        ),
-        "at_risk" => c.polygon(vec![(x, y - r), (x + r, y + r), (x - r, y + r)], col),
-        "off_track" => {
-            c.rect((x - r, y - r), (x + r, y + r), col, true, 0);
-            c.line(
-                vec![(x - r / 2, y - r / 2), (x + r / 2, y + r / 2)],
-                PAPER,
-                2,
-            );
-            c.line(
-                vec![(x + r / 2, y - r / 2), (x - r / 2, y + r / 2)],
-                PAPER,
-                2,
-            );
-        }
-        "no_data" => c.circle((x, y), r - 1, col, false),
-        _ => {
-            c.circle((x, y), r - 1, MUTED, false);
-            c.line(
-                vec![(x, y - r / 2), (x, y), (x + r / 2, y + r / 3)],
-                MUTED,
-                1,
-            );
-        }
-    }
+fn status_row(c: &mut Canvas, (status, label): (Status, &str)) {
+    icon::draw(c, status, (LEFT, 2));
+    c.text(label, LEFT + 21, 10, FONT, INK, Align::Start);
 }
 
 fn target_marks(c: &mut Canvas, s: &Scale, target: &Target, base: Option<f64>) {
@@ -441,7 +392,7 @@ mod tests {
                 .map(|v| format!("{v}"))
                 .collect(),
             target_label: "7–7,5 %".into(),
-            status: ("achieved", "Đạt"),
+            status: (Status::Achieved, "Đạt"),
             number: &|v| format!("{v}"),
         }
     }

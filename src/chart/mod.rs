@@ -5,6 +5,7 @@
 //! `<text>` in the output with its diacritics.
 
 pub mod bullet;
+pub mod icon;
 pub mod series;
 pub mod summary;
 
@@ -46,10 +47,10 @@ pub mod palette {
     /// The colour of a status group, as in the stylesheet.
     pub fn status(group: &str) -> RGBColor {
         match group {
-            "achieved" => RGBColor(0x00, 0x7a, 0x5a),
+            "met" => RGBColor(0x00, 0x7a, 0x5a),
             "on_track" => RGBColor(0x0b, 0x57, 0xa4),
             "at_risk" => RGBColor(0xa8, 0x5c, 0x00),
-            "off_track" => RGBColor(0xb3, 0x26, 0x1e),
+            "short" => RGBColor(0xb3, 0x26, 0x1e),
             "no_data" => RGBColor(0x5f, 0x68, 0x73),
             _ => RGBColor(0xc9, 0xce, 0xd6),
         }

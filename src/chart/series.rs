@@ -41,7 +41,7 @@ pub struct Series<'a> {
     /// Month names for the x axis, January first.
     pub months: &'a [String],
     /// Legend entries: actual, target, baseline.
-    pub legend: [&'a str; 3],
+    pub legend: [&'a str; 4],
 }
 
 /// The chart's viewBox width.
@@ -192,16 +192,33 @@ fn target_area(c: &mut Canvas, s: &Series<'_>, xs: &Scale, ys: &Scale, left: i32
     }
 }
 
+/// What a legend entry shows.
+#[derive(Clone, Copy)]
+enum Key {
+    Final,
+    Provisional,
+    Target,
+    Baseline,
+}
+
 fn legend(c: &mut Canvas, s: &Series<'_>) {
-    let items: Vec<&str> = if s.baseline.is_some() {
-        s.legend.to_vec()
-    } else {
-        s.legend[..2].to_vec()
-    };
+    // Each kind of point the chart draws gets its own entry: a filled dot only when some figure
+    // is final, a hollow one when some is provisional.
+    let mut items: Vec<(Key, &str)> = Vec::new();
+    if s.points.iter().any(|p| !p.provisional) {
+        items.push((Key::Final, s.legend[0]));
+    }
+    if s.points.iter().any(|p| p.provisional) {
+        items.push((Key::Provisional, s.legend[1]));
+    }
+    items.push((Key::Target, s.legend[2]));
+    if s.baseline.is_some() {
+        items.push((Key::Baseline, s.legend[3]));
+    }
     let mut x = 4;
     let slots: Vec<Slot> = items
         .iter()
-        .map(|l| {
+        .map(|(_, l)| {
             let w = 22 + text_width(l, FONT - 1);
             let slot = Slot {
                 x: x + w / 2,
@@ -212,19 +229,25 @@ fn legend(c: &mut Canvas, s: &Series<'_>) {
             slot
         })
         .collect();
-    for ((i, l), left) in items.iter().enumerate().zip(place(&slots, WIDTH, 8)) {
+    for ((key, l), left) in items.iter().zip(place(&slots, WIDTH, 8)) {
         let Some(left) = left else { continue };
         let y = 12;
-        match i {
-            0 => {
+        match key {
+            Key::Final | Key::Provisional => {
                 c.line(vec![(left, y), (left + 16, y)], INK, 2);
-                c.circle((left + 8, y), 4, INK, true);
+                let fill = if matches!(key, Key::Final) {
+                    INK
+                } else {
+                    PAPER
+                };
+                c.circle((left + 8, y), 4, fill, true);
+                c.circle((left + 8, y), 4, INK, false);
             }
-            1 => {
+            Key::Target => {
                 c.rect((left, y - 5), (left + 16, y + 5), TARGET_FILL, true, 0);
                 c.line(vec![(left, y - 5), (left + 16, y - 5)], TARGET, 2);
             }
-            _ => c.line(vec![(left, y), (left + 16, y)], BASELINE, 1),
+            Key::Baseline => c.line(vec![(left, y), (left + 16, y)], BASELINE, 1),
         }
         c.text(l, left + 22, y, FONT - 1, INK, Align::Start);
     }
@@ -264,7 +287,7 @@ mod tests {
             fmt: &fmt,
             latest_label: "7,02 %".into(),
             months: &months,
-            legend: ["Số liệu", "Mục tiêu", "Năm 2023"],
+            legend: ["Số liệu", "Số liệu tạm tính", "Mục tiêu", "Năm 2023"],
         };
         draw(&s)
     }
@@ -284,8 +307,12 @@ mod tests {
         let svg = series(Target::AtLeast(7.0), false);
         assert_eq!(
             svg.matches("r=\"4\" fill=\"#FFFFFF\"").count(),
-            2,
-            "two provisional points: {svg}"
+            3,
+            "two provisional points and the legend's hollow dot: {svg}"
+        );
+        assert!(
+            svg.contains(">Số liệu tạm tính</text>") && svg.contains(">Số liệu</text>"),
+            "the legend names both kinds of point: {svg}"
         );
         assert_eq!(
             svg.matches("r=\"5\" fill=\"#1B1F24\"").count(),
@@ -328,7 +355,7 @@ mod tests {
                 fmt: &fmt,
                 latest_label: label,
                 months: &months,
-                legend: ["a", "b", "c"],
+                legend: ["a", "p", "b", "c"],
             };
             let svg = draw(&s);
             assert!(

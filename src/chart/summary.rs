@@ -1,15 +1,16 @@
 //! Status summaries: a stacked bar of a sector's indicators and tasks by status, with a legend
 //! of icon, label and count; and, for the overview, one such bar per sector.
 
-use crate::chart::bullet::icon;
+use crate::chart::icon;
 use crate::chart::palette::{self, INK};
 use crate::chart::{Align, Canvas, text_width};
+use crate::status::Group;
 
 /// One status group's count.
 #[derive(Debug, Clone)]
 pub struct Count<'a> {
-    /// Group key (`achieved`…), which picks colour and icon.
-    pub group: &'a str,
+    /// The group, which picks the colour.
+    pub group: Group,
     /// Localised label.
     pub label: &'a str,
     /// How many.
@@ -31,7 +32,7 @@ pub fn status_bar(id: &str, title: &str, desc: &str, counts: &[Count<'_>]) -> Op
     let mut x = left;
     for c in counts.iter().filter(|c| c.count > 0) {
         let text = format!("{} {}", c.label, c.count);
-        let w = 18 + text_width(&text, FONT);
+        let w = 20 + text_width(&text, FONT);
         if x + w > right && x > left {
             rows.push(Vec::new());
             x = left;
@@ -47,8 +48,8 @@ pub fn status_bar(id: &str, title: &str, desc: &str, counts: &[Count<'_>]) -> Op
     for (i, row) in rows.iter().enumerate() {
         let y = 40 + 20 * i as i32;
         for (x, c, text) in row {
-            icon(&mut canvas, c.group, (x + 6, y), 6);
-            canvas.text(text, x + 17, y, FONT, INK, Align::Start);
+            icon::draw_group(&mut canvas, c.group, (*x, y - 8));
+            canvas.text(text, *x + 20, y, FONT, INK, Align::Start);
         }
     }
     Some(canvas.finish(id, "chart chart-status", title, desc))
@@ -68,7 +69,7 @@ fn stacked(
         let a = x0 + (span * done as f64 / total as f64).round() as i32;
         done += cnt.count;
         let b = x0 + (span * done as f64 / total as f64).round() as i32;
-        c.rect((a, y0), (b, y1), palette::status(cnt.group), true, 0);
+        c.rect((a, y0), (b, y1), palette::status(cnt.group.key()), true, 0);
         let label = cnt.count.to_string();
         if b - a >= text_width(&label, FONT) + 6 {
             c.text(
@@ -76,7 +77,7 @@ fn stacked(
                 (a + b) / 2,
                 (y0 + y1) / 2,
                 FONT,
-                palette::on_status(cnt.group),
+                palette::on_status(cnt.group.key()),
                 Align::Middle,
             );
         }
@@ -164,32 +165,32 @@ mod tests {
     fn counts() -> Vec<Count<'static>> {
         vec![
             Count {
-                group: "achieved",
+                group: Group::Met,
                 label: "Đạt",
                 count: 3,
             },
             Count {
-                group: "on_track",
+                group: Group::OnTrack,
                 label: "Đúng tiến độ",
                 count: 0,
             },
             Count {
-                group: "at_risk",
+                group: Group::AtRisk,
                 label: "Có nguy cơ không đạt",
                 count: 1,
             },
             Count {
-                group: "off_track",
+                group: Group::Short,
                 label: "Không đạt",
                 count: 2,
             },
             Count {
-                group: "no_data",
+                group: Group::NoData,
                 label: "Chưa có số liệu",
                 count: 4,
             },
             Count {
-                group: "not_yet_due",
+                group: Group::NotYetDue,
                 label: "Chưa đến hạn",
                 count: 5,
             },
