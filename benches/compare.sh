@@ -11,6 +11,12 @@ work=${1:-/tmp/tiendo-bench}
 out=/dev/shm/tiendo-bench
 mkdir -p "$work" "$out"
 
+# Zola: from PATH, else the 0.22.1 build the team keeps beside the project.
+zola=$(command -v zola || true)
+if [ -z "$zola" ] && [ -x ../shared/tools/zola/zola ]; then
+    zola=$(cd ../shared/tools/zola && pwd)/zola
+fi
+
 cargo build --release --quiet --bin tiendo --example synth --example serve_latency
 bin=$PWD/target/release/tiendo
 synth=$PWD/target/release/examples/synth
@@ -43,13 +49,16 @@ cmds=("$bin build --quiet --content $work/md/content --output $out/md-tiendo")
 if command -v hugo >/dev/null; then
     cmds+=("hugo --quiet --source $work/md/hugo -d $out/md-hugo")
 fi
-if command -v zola >/dev/null; then
-    cmds+=("zola --root $work/md/zola build --force --output-dir $out/md-zola")
+if [ -n "$zola" ]; then
+    echo "   (zola: $zola, $("$zola" --version))"
+    cmds+=("$zola --root $work/md/zola build --force --output-dir $out/md-zola")
+else
+    echo "   (zola not found: the Zola row is left out)"
 fi
 bench -r 7 -p "rm -rf $out/md-tiendo $out/md-hugo $out/md-zola" "${cmds[@]}"
 for c in "${cmds[@]}"; do
     rm -rf "$out/md-tiendo" "$out/md-hugo" "$out/md-zola"
-    printf '%s: ' "${c%% *}"
+    printf '%s: ' "$(basename "${c%% *}")"
     /usr/bin/time -f '%M KB peak' $c 2>&1 >/dev/null | tail -1
 done
 

@@ -190,6 +190,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn every_status_has_its_own_word_and_settled_words_never_describe_provisional_figures() {
+        use crate::status::Status;
+        for lang in [vi(), en()] {
+            let words: Vec<&str> = Status::ALL.iter().map(|s| lang.status(s.key())).collect();
+            for (s, w) in Status::ALL.iter().zip(&words) {
+                assert_ne!(*w, s.key(), "{s:?} has no translation");
+            }
+            let distinct: std::collections::HashSet<&&str> = words.iter().collect();
+            assert_eq!(
+                distinct.len(),
+                words.len(),
+                "two statuses share a word: {words:?}"
+            );
+            // What a settled figure can be called, and what a provisional one can.
+            for s in Status::ALL {
+                let (settled, provisional) = (s.fitted(false), s.fitted(true));
+                if settled != provisional {
+                    assert_ne!(lang.status(settled.key()), lang.status(provisional.key()));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn vietnamese_numbers() {
         let vi = vi();
         assert_eq!(vi.number(50400.0), "50.400");

@@ -206,9 +206,12 @@ pub struct SectorView {
     pub indicators: Vec<IndicatorView>,
     /// Tasks.
     pub tasks: Vec<TaskView>,
-    /// Indicators per status group, in `GROUPS` order.
+    /// Indicators per status group, in `GROUPS` order. (Templates see them in the plan's
+    /// `matrix`; not serialised per sector, which would cost thousands of small maps.)
+    #[serde(skip)]
     pub indicator_counts: Vec<CountView>,
     /// Tasks per status group, in `GROUPS` order.
+    #[serde(skip)]
     pub task_counts: Vec<CountView>,
     /// Number of indicators and tasks.
     pub total: usize,

@@ -819,6 +819,9 @@ fn init_makes_a_project_that_builds_at_once() {
     assert!(stdout.contains("10 pages"), "{stdout}");
     let checked = tiendo(&project, &["check", "--deny-warnings"]);
     assert_eq!(checked.status.code(), Some(0), "{}", text(&checked).1);
+    // What a new editor first sees: statuses, gaps and provisional marks in words.
+    let page = fs::read_to_string(project.join("output/sectors/kinh-te.html")).unwrap();
+    insta::assert_snapshot!("init_sector", visible_text(main_of(&page)));
     // Every target kind is shown in the starter.
     let sectors = fs::read_to_string(project.join("content/tinh-mau-2024/sectors/kinh-te.yaml"))
         .unwrap()
