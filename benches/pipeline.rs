@@ -57,7 +57,6 @@ fn bullet() -> Bullet<'static> {
             .map(|v| format!("{v} %"))
             .collect(),
         target_label: "7–7,5 %".into(),
-        status: (tiendo::status::Status::Achieved, "Đạt"),
         number: &|v| format!("{v}"),
     }
 }
@@ -85,6 +84,7 @@ fn charts(c: &mut Criterion) {
         baseline: Some(5.72),
         fmt: &fmt,
         latest_label: "7 %".into(),
+        unit: "%",
         months: &months,
         legend: [
             "Số liệu chính thức",

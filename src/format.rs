@@ -10,6 +10,9 @@ use serde::Deserialize;
 use crate::model::Target;
 use crate::period::{Period, Span};
 
+/// A no-break space: between a number and its unit, and inside a unit.
+pub const NBSP: &str = "\u{a0}";
+
 /// A language's conventions and UI strings, loaded from the theme.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,11 +83,13 @@ impl Lang {
         self.with_unit(self.number(v), unit)
     }
 
+    /// Joins a number and its unit with no-break spaces, so a line never ends between them
+    /// (nor inside a unit of several words: `tỷ đồng`).
     fn with_unit(&self, text: String, unit: &str) -> String {
         match unit {
             "" => text,
-            "%" => format!("{text}{}%", self.percent_space),
-            u => format!("{text} {u}"),
+            "%" => format!("{text}{}%", self.percent_space.replace(' ', NBSP)),
+            u => format!("{text}{NBSP}{}", u.replace(' ', NBSP)),
         }
     }
 
@@ -136,10 +141,10 @@ impl Lang {
             Target::Range { min, max } => {
                 self.with_unit(format!("{}–{}", self.number(min), self.number(max)), unit)
             }
-            Target::AtLeast(b) => format!("≥ {}", self.quantity(b, unit)),
-            Target::MoreThan(b) => format!("> {}", self.quantity(b, unit)),
-            Target::AtMost(b) => format!("≤ {}", self.quantity(b, unit)),
-            Target::LessThan(b) => format!("< {}", self.quantity(b, unit)),
+            Target::AtLeast(b) => format!("≥{NBSP}{}", self.quantity(b, unit)),
+            Target::MoreThan(b) => format!(">{NBSP}{}", self.quantity(b, unit)),
+            Target::AtMost(b) => format!("≤{NBSP}{}", self.quantity(b, unit)),
+            Target::LessThan(b) => format!("<{NBSP}{}", self.quantity(b, unit)),
             Target::Exactly(n) => self.quantity(n, unit),
             Target::Increase(n) => format!("+{}", self.quantity(n, unit)),
             Target::Milestone { due } => format!("{} {}", self.t("milestone_by"), self.date(due)),
@@ -218,12 +223,16 @@ pub(crate) mod tests {
         let vi = vi();
         assert_eq!(vi.number(50400.0), "50.400");
         assert_eq!(vi.number(1234567.5), "1.234.567,5");
-        assert_eq!(vi.quantity(7.5, "%"), "7,5 %");
-        assert_eq!(vi.quantity(7.02, "%"), "7,02 %");
+        assert_eq!(vi.quantity(7.5, "%"), "7,5\u{a0}%");
+        assert_eq!(vi.quantity(7.02, "%"), "7,02\u{a0}%");
         assert_eq!(vi.number(0.1 + 0.2), "0,3");
         assert_eq!(vi.number(-3.0), "-3");
         assert_eq!(vi.number(-0.00001), "0");
-        assert_eq!(vi.quantity(5.0, "tỷ USD"), "5 tỷ USD");
+        assert_eq!(
+            vi.quantity(5.0, "tỷ USD"),
+            "5\u{a0}tỷ\u{a0}USD",
+            "no line ends inside a quantity"
+        );
     }
 
     #[test]
@@ -253,10 +262,13 @@ pub(crate) mod tests {
         let vi = vi();
         assert_eq!(
             vi.target(&Target::Range { min: 7.0, max: 7.5 }, "%"),
-            "7–7,5 %"
+            "7–7,5\u{a0}%"
         );
-        assert_eq!(vi.target(&Target::LessThan(3.0), "%"), "< 3 %");
-        assert_eq!(vi.target(&Target::Exactly(1400.0), "người"), "1.400 người");
-        assert_eq!(vi.target(&Target::Increase(10.0), "xã"), "+10 xã");
+        assert_eq!(vi.target(&Target::LessThan(3.0), "%"), "<\u{a0}3\u{a0}%");
+        assert_eq!(
+            vi.target(&Target::Exactly(1400.0), "người"),
+            "1.400\u{a0}người"
+        );
+        assert_eq!(vi.target(&Target::Increase(10.0), "xã"), "+10\u{a0}xã");
     }
 }

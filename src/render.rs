@@ -536,18 +536,37 @@ fn plan_jobs(
             }
         })
         .collect();
-    jobs.extend(pv.sectors.iter().zip(plan.sectors).zip(page_bodies).map(
-        |((sv, sector), body)| Job {
-            path: format!("{dir}{}", sv.href),
-            template: "sector.html",
-            root: format!("{root}../"),
-            plan_root: "../",
-            plan: Some(plan.plan.clone()),
-            title: sv.name.clone(),
-            current: sv.id.clone(),
-            extra: vec![("sector", sector), ("body", body)],
-        },
-    ));
+    // Each sector page links to its neighbours in plan order (not to every sector).
+    let link = |k: Option<usize>| {
+        let s = k.and_then(|k| pv.sectors.get(k));
+        Value::from_serializable(&s.map(|s| view::SectorLink {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            href: s.href.clone(),
+        }))
+    };
+    jobs.extend(
+        pv.sectors
+            .iter()
+            .zip(plan.sectors)
+            .zip(page_bodies)
+            .enumerate()
+            .map(|(k, ((sv, sector), body))| Job {
+                path: format!("{dir}{}", sv.href),
+                template: "sector.html",
+                root: format!("{root}../"),
+                plan_root: "../",
+                plan: Some(plan.plan.clone()),
+                title: sv.name.clone(),
+                current: sv.id.clone(),
+                extra: vec![
+                    ("sector", sector),
+                    ("body", body),
+                    ("prev", link(k.checked_sub(1))),
+                    ("next", link(Some(k + 1))),
+                ],
+            }),
+    );
     jobs
 }
 

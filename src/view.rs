@@ -96,6 +96,8 @@ pub struct ActualView {
     pub note: Option<String>,
     /// Estimate or partial-year.
     pub provisional: bool,
+    /// The note's number among the card's footnotes, when it has a note.
+    pub note_no: Option<usize>,
 }
 
 /// An indicator card.
@@ -115,6 +117,13 @@ pub struct IndicatorView {
     pub target: String,
     /// Baseline, formatted, with its period.
     pub baseline: Option<String>,
+    /// The judged figure's change from the baseline ("+1,3 điểm % so với 2023 (5,72 %)").
+    pub change: Option<String>,
+    /// Two or more actuals: the card shows their history (table and chart) and takes the
+    /// full width.
+    pub history: bool,
+    /// Some actual in the history has a note (shown as a numbered footnote).
+    pub history_notes: bool,
     /// Baseline source.
     pub baseline_source: Option<SourceView>,
     /// Note on the baseline figure.
@@ -206,6 +215,8 @@ pub struct SectorView {
     pub indicators: Vec<IndicatorView>,
     /// Tasks.
     pub tasks: Vec<TaskView>,
+    /// Some task has an update (otherwise the tasks table has no update column).
+    pub task_updates: bool,
     /// Indicators per status group, in `GROUPS` order. (Templates see them in the plan's
     /// `matrix`; not serialised per sector, which would cost thousands of small maps.)
     #[serde(skip)]
@@ -843,6 +854,7 @@ fn sector_view(s: &Sector, st: &SectorStatus, lang: &Lang) -> SectorView {
         section: s.section.clone(),
         commentary_html: markdown::to_html(&s.commentary_md, 2, &s.id),
         total: indicators.len() + tasks.len(),
+        task_updates: s.tasks.iter().any(|t| t.update.is_some()),
         href,
         indicators,
         tasks,
@@ -884,6 +896,7 @@ fn actual_view(a: &Actual, unit: &str, lang: &Lang) -> ActualView {
         source: source_view(&a.source),
         note: a.note.clone(),
         provisional: a.is_provisional(),
+        note_no: None,
     }
 }
 
@@ -912,16 +925,15 @@ fn indicator_view(
             .baseline
             .as_ref()
             .map(|b| format!("{} ({})", lang.quantity(b.value, &i.unit), b.period)),
+        change: change_text(i, a, lang),
+        history: i.actuals.len() > 1,
+        history_notes: i.actuals.iter().any(|x| x.note.is_some()),
         baseline_source: i.baseline.as_ref().and_then(|b| source_view(&b.source)),
         baseline_note: i.baseline.as_ref().and_then(|b| b.note.clone()),
         latest: a
             .latest
             .map(|idx| actual_view(&i.actuals[idx], &i.unit, lang)),
-        actuals: i
-            .actuals
-            .iter()
-            .map(|x| actual_view(x, &i.unit, lang))
-            .collect(),
+        actuals: numbered_notes(i.actuals.iter().map(|x| actual_view(x, &i.unit, lang))),
         status,
         computed: (a.override_reason.is_some() && a.computed != a.status)
             .then(|| StatusView::new(a.computed, lang)),
@@ -932,6 +944,46 @@ fn indicator_view(
         note: i.note.clone(),
         sector: s.name.clone(),
     }
+}
+
+/// Numbers the notes of a card's actuals 1, 2, … in order, for footnotes under its table.
+fn numbered_notes(actuals: impl Iterator<Item = ActualView>) -> Vec<ActualView> {
+    let mut n = 0;
+    actuals
+        .map(|mut a| {
+            if a.note.is_some() {
+                n += 1;
+                a.note_no = Some(n);
+            }
+            a
+        })
+        .collect()
+}
+
+/// The judged figure's change from the baseline, in the indicator's unit (percentage points
+/// for rates in %).
+fn change_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
+    let b = i.baseline.as_ref()?;
+    let v = match i.actuals[a.latest?].value {
+        Value::Number(v) => v,
+        Value::Reached(_) => return None,
+    };
+    let diff = ((v - b.value) * 1e4).round() / 1e4;
+    let sign = if diff > 0.0 { "+" } else { "" };
+    let amount = if i.unit == "%" {
+        lang.fill("gap_points", &[("n", &lang.number(diff))])
+            .replace(' ', crate::format::NBSP)
+    } else {
+        lang.quantity(diff, &i.unit)
+    };
+    Some(lang.fill(
+        "change_from_baseline",
+        &[
+            ("diff", &format!("{sign}{amount}")),
+            ("period", &b.period),
+            ("baseline", &lang.quantity(b.value, &i.unit)),
+        ],
+    ))
 }
 
 fn capitalise(s: &str) -> String {
@@ -969,6 +1021,7 @@ fn gap_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
     }
     let amount = if i.unit == "%" {
         lang.fill("gap_points", &[("n", &lang.number(diff.abs()))])
+            .replace(' ', crate::format::NBSP)
     } else {
         lang.quantity(diff.abs(), &i.unit)
     };
@@ -1062,7 +1115,6 @@ fn charts(
         expected: a.expected,
         bound_labels,
         target_label: target_text.clone(),
-        status: (a.status, &status.label),
         number: &|v| lang.number(v),
     };
     let bullet_svg = chart::bullet::draw(&bullet);
@@ -1134,6 +1186,7 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
         baseline: i.baseline.as_ref().map(|b| b.value),
         fmt: &fmt,
         latest_label: latest,
+        unit: &i.unit,
         months: &lang.months_short,
         legend: [
             lang.t("legend_actual"),

@@ -43,7 +43,7 @@ fn serve_reloads_overlays_errors_and_recovers() {
     let (server, work) = start("serve");
     let port = server.port;
     let page = "/sectors/kinh-te.html";
-    let first = until(port, page, |b| b.contains("6,9 %"));
+    let first = until(port, page, |b| b.contains("6,9\u{a0}%"));
     assert!(
         first.contains("/__tiendo/wait?v="),
         "served pages carry the reload script"
@@ -70,18 +70,18 @@ fn serve_reloads_overlays_errors_and_recovers() {
         format!("{{\"v\":{next},\"reload\":false}}"),
         "a page the edit does not touch stays"
     );
-    until(port, page, |b| b.contains("7,1 %"));
+    until(port, page, |b| b.contains("7,1\u{a0}%"));
 
     // Broken content: the last good site stays, with the errors on top.
     fs::write(&sector, yaml.replace("[7.0, 7.5]", "[7.5, 7.0]")).unwrap();
     let broken = until(port, page, |b| b.contains("tiendo-errors"));
     assert!(broken.contains("range minimum 7.5 is greater than its maximum 7"));
-    assert!(broken.contains("7,1 %"), "last good site still served");
+    assert!(broken.contains("7,1\u{a0}%"), "last good site still served");
 
     // Fixed again: the overlay disappears.
     fs::write(&sector, &yaml).unwrap();
     until(port, page, |b| {
-        !b.contains("tiendo-errors") && b.contains("6,9 %")
+        !b.contains("tiendo-errors") && b.contains("6,9\u{a0}%")
     });
     assert!(get(port, "/no-such-page.html").unwrap().contains("404"));
     assert!(!work.join("output").exists(), "serve writes nothing");

@@ -1,6 +1,6 @@
 //! The compact bullet chart on every numeric indicator card: the target (a band for a range, a
 //! threshold with its allowed side shaded, a mark for an exact count), the latest actual, the
-//! baseline, and the status by icon and text.
+//! baseline. The status is stated beside the chart in HTML (once per card), not inside it.
 //!
 //! Length encodes a value only on an axis that starts at zero (Stephen Few's rule for bullet
 //! graphs): the actual is a bar from zero whenever zero is on the axis, which is every chart
@@ -8,11 +8,9 @@
 //! to the values, marked as broken at its start, labelled with tick values, and the actual is a
 //! dot, not a bar, so no length can be read as a size.
 
-use crate::chart::icon;
 use crate::chart::palette::{BASELINE, INK, MUTED, PAPER, TARGET, TARGET_FILL, TRACK};
 use crate::chart::{Align, Canvas, Scale, Slot, domain, place, text_width};
 use crate::model::Target;
-use crate::status::Status;
 
 /// Everything the bullet chart shows, already formatted for the page language.
 #[derive(Clone)]
@@ -39,8 +37,6 @@ pub struct Bullet<'a> {
     pub bound_labels: Vec<String>,
     /// The whole target in words (`7–7,5 %`), shown once under a range too narrow for two labels.
     pub target_label: String,
-    /// Status (icon shape and colour) and its label.
-    pub status: (Status, &'a str),
     /// Formats an axis tick value in the page language.
     pub number: &'a dyn Fn(f64) -> String,
 }
@@ -115,6 +111,8 @@ fn zero_domain(values: &[f64]) -> (f64, f64) {
 pub const WIDTH: i32 = 320;
 /// Height.
 pub const HEIGHT: i32 = 80;
+/// The top band left out of the view box (the chart once drew its status there).
+const TOP: i32 = 18;
 const LEFT: i32 = 6;
 const RIGHT: i32 = WIDTH - 6;
 const TRACK_TOP: i32 = 38;
@@ -175,8 +173,8 @@ pub fn draw(b: &Bullet<'_>) -> Option<String> {
     }
     let base = b.baseline.as_ref().map(|(v, _)| *v);
     let (kind, s) = scale(b);
-    let mut c = Canvas::new(WIDTH as u32, HEIGHT as u32);
-    status_row(&mut c, b.status);
+    // Drawn on the full canvas; the view box starts below the unused top band.
+    let mut c = Canvas::new(WIDTH as u32, HEIGHT as u32).crop_top(TOP);
     c.rect((LEFT, TRACK_TOP), (RIGHT, TRACK_BOTTOM), TRACK, true, 0);
     target_marks(&mut c, &s, &b.target, base);
     let ticks = axis_marks(&mut c, &s, kind);
@@ -265,11 +263,6 @@ fn axis_marks(c: &mut Canvas, s: &Scale, kind: Axis) -> Vec<f64> {
             ticks
         }
     }
-}
-
-fn status_row(c: &mut Canvas, (status, label): (Status, &str)) {
-    icon::draw(c, status, (LEFT, 2));
-    c.text(label, LEFT + 21, 10, FONT, INK, Align::Start);
 }
 
 fn target_marks(c: &mut Canvas, s: &Scale, target: &Target, base: Option<f64>) {
@@ -392,7 +385,6 @@ mod tests {
                 .map(|v| format!("{v}"))
                 .collect(),
             target_label: "7–7,5 %".into(),
-            status: (Status::Achieved, "Đạt"),
             number: &|v| format!("{v}"),
         }
     }
@@ -443,14 +435,18 @@ mod tests {
         let b = bullet(Target::Range { min: 7.0, max: 7.5 }, Some(7.02));
         let svg = draw(&b).unwrap();
         assert!(
-            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 320 80\"")
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 18 320 62\""),
+            "the unused top band is left out of the view box: {svg}"
         );
         assert!(
             svg.contains("role=\"img\"")
                 && svg.contains("<title id=\"c-x-t\">Tăng trưởng GRDP</title>")
         );
         assert!(svg.contains("<desc id=\"c-x-d\">7,02 % so với mục tiêu 7–7,5 %: đạt</desc>"));
-        assert!(svg.contains(">Đạt</text>"), "status as text");
+        assert!(
+            !svg.contains(">Đạt</text>"),
+            "the card states the status, not the chart"
+        );
         assert!(svg.len() < 4096, "{} bytes", svg.len());
         assert_eq!(svg, draw(&b).unwrap());
         insta::assert_snapshot!("bullet_range", svg);

@@ -234,6 +234,8 @@ pub struct Canvas {
     buf: String,
     width: u32,
     height: u32,
+    /// Rows at the top left out of the view box.
+    top: i32,
     ops: Vec<Op>,
 }
 
@@ -253,8 +255,15 @@ impl Canvas {
             buf: String::new(),
             width,
             height,
+            top: 0,
             ops: Vec::new(),
         }
+    }
+
+    /// Leaves the top `rows` px out of the finished view box (nothing may be drawn there).
+    pub fn crop_top(mut self, rows: i32) -> Self {
+        self.top = rows.clamp(0, self.height as i32);
+        self
     }
 
     /// A filled rectangle, or an outline of `stroke` px when `filled` is false.
@@ -350,7 +359,21 @@ impl Canvas {
             }
             let _ = svg.present();
         }
-        accessible(&self.buf, id, class, title, desc)
+        let svg = if self.top > 0 {
+            let (full, cropped) = (
+                format!("viewBox=\"0 0 {} {}\"", self.width, self.height),
+                format!(
+                    "viewBox=\"0 {} {} {}\"",
+                    self.top,
+                    self.width,
+                    self.height as i32 - self.top
+                ),
+            );
+            self.buf.replacen(&full, &cropped, 1)
+        } else {
+            std::mem::take(&mut self.buf)
+        };
+        accessible(&svg, id, class, title, desc)
     }
 }
 

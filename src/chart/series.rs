@@ -3,7 +3,7 @@
 //! provisional points drawn hollow.
 
 use crate::chart::palette::{BASELINE, INK, MUTED, PAPER, TARGET, TARGET_FILL, TRACK};
-use crate::chart::{Align, Canvas, Scale, Slot, domain, place, text_width, ticks};
+use crate::chart::{Align, Canvas, Scale, domain, text_width, ticks};
 use crate::model::Target;
 
 /// One plotted point.
@@ -38,6 +38,8 @@ pub struct Series<'a> {
     pub fmt: &'a dyn Fn(f64) -> String,
     /// Label of the latest point.
     pub latest_label: String,
+    /// The values' unit, written over the y axis (empty for none).
+    pub unit: &'a str,
     /// Month names for the x axis, January first.
     pub months: &'a [String],
     /// Legend entries: actual, target, baseline.
@@ -47,11 +49,14 @@ pub struct Series<'a> {
 /// The chart's viewBox width.
 pub const WIDTH: i32 = 400;
 /// Its height.
-pub const HEIGHT: i32 = 230;
-const TOP: i32 = 44;
+pub const HEIGHT: i32 = 248;
+/// Room above the plot for two rows of legend and the unit.
+const TOP: i32 = 62;
 const BOTTOM: i32 = HEIGHT - 28;
 const RIGHT: i32 = WIDTH - 12;
-const FONT: u32 = 13;
+/// Large enough that the smallest text (`FONT - 1`) stays at least 11 CSS px when the 400-unit
+/// view box is drawn 300 px wide (a card on a 390 px phone).
+const FONT: u32 = 16;
 
 fn target_bounds(t: &Target, base: Option<f64>) -> Vec<f64> {
     crate::chart::bullet::bounds(t, base)
@@ -98,6 +103,9 @@ pub fn draw(s: &Series<'_>) -> String {
     let xs = x_scale(left);
     let mut c = Canvas::new(WIDTH as u32, HEIGHT as u32);
     legend(&mut c, s);
+    if !s.unit.is_empty() {
+        c.text(s.unit, 2, TOP - 14, FONT - 1, MUTED, Align::Start);
+    }
     for (v, l) in tick_values.iter().zip(&tick_labels) {
         let y = ys.px(*v);
         c.line(vec![(left, y), (RIGHT, y)], TRACK, 1);
@@ -138,6 +146,14 @@ pub fn draw(s: &Series<'_>) -> String {
         let left_edge = (x - w / 2).min(WIDTH - w - 1).max(left);
         let above = y - 14;
         let ly = if above < TOP - 4 { y + 16 } else { above };
+        // On a white ground, so a band edge or grid line never runs through the figure.
+        c.rect(
+            (left_edge - 2, ly - 9),
+            (left_edge + w + 2, ly + 9),
+            PAPER,
+            true,
+            0,
+        );
         c.text(&s.latest_label, left_edge, ly, FONT, INK, Align::Start);
     }
     c.finish(s.id, "chart chart-series", s.title, s.desc)
@@ -215,23 +231,18 @@ fn legend(c: &mut Canvas, s: &Series<'_>) {
     if s.baseline.is_some() {
         items.push((Key::Baseline, s.legend[3]));
     }
-    let mut x = 4;
-    let slots: Vec<Slot> = items
-        .iter()
-        .map(|(_, l)| {
-            let w = 22 + text_width(l, FONT - 1);
-            let slot = Slot {
-                x: x + w / 2,
-                width: w,
-                priority: 0,
-            };
-            x += w + 12;
-            slot
-        })
-        .collect();
-    for ((key, l), left) in items.iter().zip(place(&slots, WIDTH, 8)) {
-        let Some(left) = left else { continue };
-        let y = 12;
+    // Entries flow left to right and wrap onto a second row; none is dropped.
+    let mut placed: Vec<(Key, &str, i32, i32)> = Vec::new();
+    let (mut x, mut y) = (4, 12);
+    for (key, l) in items {
+        let w = 22 + text_width(l, FONT - 1);
+        if x + w > WIDTH - 2 && x > 4 {
+            (x, y) = (4, y + 18);
+        }
+        placed.push((key, l, x, y));
+        x += w + 12;
+    }
+    for (key, l, left, y) in placed {
         match key {
             Key::Final | Key::Provisional => {
                 c.line(vec![(left, y), (left + 16, y)], INK, 2);
@@ -286,6 +297,7 @@ mod tests {
             baseline: Some(5.72),
             fmt: &fmt,
             latest_label: "7,02 %".into(),
+            unit: "%",
             months: &months,
             legend: ["Số liệu", "Số liệu tạm tính", "Mục tiêu", "Năm 2023"],
         };
@@ -354,6 +366,7 @@ mod tests {
                 baseline: None,
                 fmt: &fmt,
                 latest_label: label,
+                unit: "",
                 months: &months,
                 legend: ["a", "p", "b", "c"],
             };
