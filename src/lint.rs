@@ -114,6 +114,7 @@ mod tests {
                 indicators,
                 tasks,
             }],
+            sources: Default::default(),
         }
     }
 

@@ -56,6 +56,8 @@ pub struct Plan {
     pub overview_md: Option<String>,
     /// Sectors by display order.
     pub sectors: Vec<Sector>,
+    /// The sources declared in plan.yaml, by key (notes may cite them by key).
+    pub sources: Sources,
 }
 
 /// A sector or responsible agency.

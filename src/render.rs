@@ -128,6 +128,8 @@ const KEEP: usize = 8;
 /// What a plan's sectors looked like when last rendered.
 struct Kept {
     rules: Rules,
+    /// The plan's declared sources: notes in any sector may cite them by key.
+    sources: crate::model::Sources,
     sectors: HashMap<String, KeptSector>,
 }
 
@@ -252,7 +254,9 @@ pub fn render_plans(
             // Every status of the plan, decided once; everything below reads it.
             let decided = crate::status::decide(plan);
             let rules = decided.rules;
-            let old = kept.get(&plan.id).filter(|k| k.rules == rules);
+            let old = kept
+                .get(&plan.id)
+                .filter(|k| k.rules == rules && k.sources == plan.sources);
             let pv = view::plan_view_reusing(plan, &decided, lang, &|s| {
                 old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
             });
@@ -355,6 +359,7 @@ pub fn render_plans(
             };
             let keep = (views || keeping.contains(&plan.id)).then(|| Kept {
                 rules,
+                sources: plan.sources.clone(),
                 sectors: plan
                     .sectors
                     .iter()

@@ -322,6 +322,7 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
             (_, o) => o.as_ref().map(|t| t.text.to_string()),
         },
         sectors,
+        sources,
     })
 }
 

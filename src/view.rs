@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::chart;
 use crate::format::Lang;
 use crate::markdown;
-use crate::model::{Actual, Indicator, Plan, Sector, SeriesKind, Source, Target, Task, Value};
+use crate::model::{
+    Actual, Indicator, Plan, Sector, SeriesKind, Source, Sources, Target, Task, Value,
+};
 use crate::status::{self, Assessment, GROUPS, Group, PlanStatus, Rules, SectorStatus, Status};
 
 /// A status (or a summary group) as shown: machine key, group key (colour), label and icon.
@@ -57,6 +59,8 @@ pub struct SourceView {
     pub url: Option<String>,
     /// A short label for tables: the site's host name, or the title cut short.
     pub short: String,
+    /// Its key in plan.yaml's `sources:`, when it was declared there.
+    pub key: Option<String>,
 }
 
 fn source_view(s: &Option<Source>) -> Option<SourceView> {
@@ -75,6 +79,7 @@ fn source_view(s: &Option<Source>) -> Option<SourceView> {
             title: s.title.clone(),
             url,
             short,
+            key: None,
         }
     })
 }
@@ -98,6 +103,8 @@ pub struct ActualView {
     pub provisional: bool,
     /// The note's number among the card's footnotes, when it has a note.
     pub note_no: Option<usize>,
+    /// The note as HTML: escaped, with cited source keys linked ([`cite`]).
+    pub note_html: Option<String>,
 }
 
 /// An indicator card.
@@ -128,6 +135,8 @@ pub struct IndicatorView {
     pub baseline_source: Option<SourceView>,
     /// Note on the baseline figure.
     pub baseline_note: Option<String>,
+    /// The baseline note as HTML, with cited source keys linked.
+    pub baseline_note_html: Option<String>,
     /// The actual the status rests on.
     pub latest: Option<ActualView>,
     /// Every actual, oldest first.
@@ -147,6 +156,8 @@ pub struct IndicatorView {
     pub override_reason: Option<String>,
     /// Note.
     pub note: Option<String>,
+    /// The note as HTML, with cited source keys linked.
+    pub note_html: Option<String>,
     /// Sector name (for the overview).
     pub sector: String,
     /// Link to the card from the plan's root.
@@ -180,6 +191,8 @@ pub struct TaskView {
     pub update_date: Option<String>,
     /// Latest update note.
     pub update_note: Option<String>,
+    /// The update note as HTML, with cited source keys linked.
+    pub update_note_html: Option<String>,
     /// Latest update source.
     pub update_source: Option<SourceView>,
 }
@@ -497,7 +510,7 @@ pub fn plan_view_reusing(
         .sectors
         .par_iter()
         .zip(&decided.sectors)
-        .map(|(s, st)| kept(s).unwrap_or_else(|| Arc::new(sector_view(s, st, lang))))
+        .map(|(s, st)| kept(s).unwrap_or_else(|| Arc::new(sector_view(s, st, &plan.sources, lang))))
         .collect();
     let headline = sectors
         .iter()
@@ -762,26 +775,49 @@ fn counts(totals: Vec<usize>, lang: &Lang) -> Vec<CountView> {
         .collect()
 }
 
+/// Every source of the plan: those declared in plan.yaml, with their keys, in natural key order
+/// (S1, S2, …, S10), then any other source cited by title or address.
 fn cited_sources(plan: &Plan) -> Vec<SourceView> {
-    let mut all: Vec<&Source> = Vec::new();
+    let natural = |k: &str| {
+        let digits = k.len() - k.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let (head, tail) = k.split_at(k.len() - digits);
+        (
+            head.to_string(),
+            tail.parse::<u64>().unwrap_or(0),
+            k.to_string(),
+        )
+    };
+    let mut keyed: Vec<(&String, &Source)> = plan.sources.iter().collect();
+    keyed.sort_by_key(|(k, _)| natural(k));
+    let mut views: Vec<SourceView> = keyed
+        .into_iter()
+        .filter_map(|(k, s)| {
+            let mut v = source_view(&Some(s.clone()))?;
+            v.key = Some(k.clone());
+            Some(v)
+        })
+        .collect();
+    let mut others: Vec<&Source> = Vec::new();
     for s in &plan.sectors {
         for i in &s.indicators {
-            all.extend(i.actuals.iter().filter_map(|a| a.source.as_ref()));
-            all.extend(i.baseline.iter().filter_map(|b| b.source.as_ref()));
+            others.extend(i.actuals.iter().filter_map(|a| a.source.as_ref()));
+            others.extend(i.baseline.iter().filter_map(|b| b.source.as_ref()));
         }
-        all.extend(
+        others.extend(
             s.tasks
                 .iter()
                 .filter_map(|t| t.update.as_ref()?.source.as_ref()),
         );
     }
-    let mut views: Vec<SourceView> = Vec::new();
-    for s in all {
-        if !views.iter().any(|v| v.title == s.title && v.url == s.url) {
-            views.extend(source_view(&Some(s.clone())));
+    let mut rest: Vec<SourceView> = Vec::new();
+    for s in others {
+        let known = |v: &SourceView| v.title == s.title && v.url == s.url;
+        if !views.iter().any(known) && !rest.iter().any(known) {
+            rest.extend(source_view(&Some(s.clone())));
         }
     }
-    views.sort_by(|a, b| (&a.title, &a.url).cmp(&(&b.title, &b.url)));
+    rest.sort_by(|a, b| (&a.title, &a.url).cmp(&(&b.title, &b.url)));
+    views.extend(rest);
     views
 }
 
@@ -795,19 +831,19 @@ fn tally(groups: impl Iterator<Item = Group>) -> Vec<usize> {
     totals
 }
 
-fn sector_view(s: &Sector, st: &SectorStatus, lang: &Lang) -> SectorView {
+fn sector_view(s: &Sector, st: &SectorStatus, sources: &Sources, lang: &Lang) -> SectorView {
     let href = format!("sectors/{}.html", s.id);
     let indicators: Vec<IndicatorView> = s
         .indicators
         .iter()
         .zip(&st.indicators)
-        .map(|(i, a)| indicator_view(i, a, s, &href, lang))
+        .map(|(i, a)| indicator_view(i, a, s, &href, sources, lang))
         .collect();
     let tasks: Vec<TaskView> = s
         .tasks
         .iter()
         .zip(&st.tasks)
-        .map(|(t, &status)| task_view(t, status, lang))
+        .map(|(t, &status)| task_view(t, status, sources, lang))
         .collect();
     let indicator_counts = counts(tally(st.indicators.iter().map(|a| a.status.group())), lang);
     let task_counts = counts(tally(st.tasks.iter().map(|t| t.group())), lang);
@@ -897,6 +933,7 @@ fn actual_view(a: &Actual, unit: &str, lang: &Lang) -> ActualView {
         note: a.note.clone(),
         provisional: a.is_provisional(),
         note_no: None,
+        note_html: None,
     }
 }
 
@@ -905,6 +942,7 @@ fn indicator_view(
     a: &Assessment,
     s: &Sector,
     sector_href: &str,
+    sources: &Sources,
     lang: &Lang,
 ) -> IndicatorView {
     let anchor = format!("i-{}", i.id);
@@ -930,10 +968,22 @@ fn indicator_view(
         history_notes: i.actuals.iter().any(|x| x.note.is_some()),
         baseline_source: i.baseline.as_ref().and_then(|b| source_view(&b.source)),
         baseline_note: i.baseline.as_ref().and_then(|b| b.note.clone()),
-        latest: a
-            .latest
-            .map(|idx| actual_view(&i.actuals[idx], &i.unit, lang)),
-        actuals: numbered_notes(i.actuals.iter().map(|x| actual_view(x, &i.unit, lang))),
+        latest: a.latest.map(|idx| {
+            let mut v = actual_view(&i.actuals[idx], &i.unit, lang);
+            v.note_html = v.note.as_deref().map(|n| cite(n, sources));
+            v
+        }),
+        actuals: numbered_notes(i.actuals.iter().map(|x| {
+            let mut v = actual_view(x, &i.unit, lang);
+            v.note_html = v.note.as_deref().map(|n| cite(n, sources));
+            v
+        })),
+        note_html: i.note.as_deref().map(|n| cite(n, sources)),
+        baseline_note_html: i
+            .baseline
+            .as_ref()
+            .and_then(|b| b.note.as_deref())
+            .map(|n| cite(n, sources)),
         status,
         computed: (a.override_reason.is_some() && a.computed != a.status)
             .then(|| StatusView::new(a.computed, lang)),
@@ -944,6 +994,71 @@ fn indicator_view(
         note: i.note.clone(),
         sector: s.name.clone(),
     }
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A note as HTML: the text escaped, and every whole word that is a key of the plan's
+/// `sources:` ("(S3)") made a link to that source (its title as the link's title), or, for a
+/// source without a web address, marked with its title. The methodology page lists every
+/// source with its key.
+pub fn cite(text: &str, sources: &Sources) -> String {
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(start) = rest.find(is_key_char) {
+        // A word starts at `start` only after a character that cannot be part of a key.
+        let end = rest[start..]
+            .find(|c: char| !is_key_char(c))
+            .map_or(rest.len(), |e| start + e);
+        let before_ok = rest[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = rest[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        out.push_str(&escape(&rest[..start]));
+        let word = &rest[start..end];
+        match sources.get(word).filter(|_| before_ok && after_ok) {
+            Some(src) => match src
+                .url
+                .as_deref()
+                .filter(|u| crate::weburl::is_acceptable(u))
+            {
+                Some(url) => out.push_str(&format!(
+                    "<a href=\"{}\" title=\"{}\" rel=\"noopener\">{}</a>",
+                    escape(url),
+                    escape(&src.title),
+                    escape(word)
+                )),
+                None => out.push_str(&format!(
+                    "<abbr title=\"{}\">{}</abbr>",
+                    escape(&src.title),
+                    escape(word)
+                )),
+            },
+            None => out.push_str(&escape(word)),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(&escape(rest));
+    out
 }
 
 /// Numbers the notes of a card's actuals 1, 2, … in order, for footnotes under its table.
@@ -1198,7 +1313,7 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
     Some(chart::series::draw(&s))
 }
 
-fn task_view(t: &Task, status: Status, lang: &Lang) -> TaskView {
+fn task_view(t: &Task, status: Status, sources: &Sources, lang: &Lang) -> TaskView {
     TaskView {
         due_text: lang.fill("due_on", &[("date", &lang.date(t.due))]),
         anchor: format!("t-{}", t.id),
@@ -1210,6 +1325,54 @@ fn task_view(t: &Task, status: Status, lang: &Lang) -> TaskView {
         status: StatusView::new(status, lang),
         update_date: t.update.as_ref().map(|u| lang.date(u.date)),
         update_note: t.update.as_ref().map(|u| u.note.clone()),
+        update_note_html: t.update.as_ref().map(|u| cite(&u.note, sources)),
         update_source: t.update.as_ref().and_then(|u| source_view(&u.source)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources() -> Sources {
+        let mut s = Sources::new();
+        s.insert(
+            "S3".into(),
+            Source {
+                title: "Báo \"Tuổi trẻ\" <Thủ đô>".into(),
+                url: Some("https://example.gov.vn/a?b=1&c=2".into()),
+            },
+        );
+        s.insert(
+            "BC9T".into(),
+            Source {
+                title: "Báo cáo 9 tháng".into(),
+                url: None,
+            },
+        );
+        s.insert(
+            "X".into(),
+            Source {
+                title: "bad".into(),
+                url: Some("javascript:alert(1)".into()),
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn notes_link_cited_source_keys_and_escape_everything_else() {
+        let html = cite(
+            "Tăng 4,40 % (S3); theo BC9T & <script>alert(1)</script>",
+            &sources(),
+        );
+        assert_eq!(
+            html,
+            "Tăng 4,40 % (<a href=\"https://example.gov.vn/a?b=1&amp;c=2\" title=\"Báo &quot;Tuổi trẻ&quot; &lt;Thủ đô&gt;\" rel=\"noopener\">S3</a>); theo <abbr title=\"Báo cáo 9 tháng\">BC9T</abbr> &amp; &lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        // Only whole words are keys; an address the URL rule refuses is never a link.
+        assert_eq!(cite("S30, XS3, S3b", &sources()), "S30, XS3, S3b");
+        assert!(!cite("(X)", &sources()).contains("href"));
+        assert_eq!(cite("Số liệu", &sources()), "Số liệu");
     }
 }
