@@ -130,6 +130,8 @@ struct Kept {
     rules: Rules,
     /// The plan's declared sources: notes in any sector may cite them by key.
     sources: crate::model::Sources,
+    /// The plan header the kept bodies were rendered with.
+    header: view::PlanHeader,
     sectors: HashMap<String, KeptSector>,
 }
 
@@ -254,9 +256,12 @@ pub fn render_plans(
             // Every status of the plan, decided once; everything below reads it.
             let decided = crate::status::decide(plan);
             let rules = decided.rules;
+            // A body sees only the plan's header, never values that depend on other sectors;
+            // kept bodies are reused only while everything they were made from is unchanged.
+            let header = view::PlanHeader::new(plan, lang);
             let old = kept
                 .get(&plan.id)
-                .filter(|k| k.rules == rules && k.sources == plan.sources);
+                .filter(|k| k.rules == rules && k.sources == plan.sources && k.header == header);
             let pv = view::plan_view_reusing(plan, &decided, lang, &|s| {
                 old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
             });
@@ -288,6 +293,7 @@ pub fn render_plans(
             let mut fields = Value::from_serializable(&pv).into_map().unwrap_or_default();
             fields.insert(Key::from("sectors"), Value::from(sectors.clone()));
             let plan_value = Value::from(fields);
+            let header_value = Value::from_serializable(&header);
             // Each body as its page shows it and as report.html does, one heading level deeper.
             let bodies: Vec<(Value, Value)> = sectors
                 .par_iter()
@@ -297,7 +303,7 @@ pub fn render_plans(
                         return k.bodies.clone();
                     }
                     let body = r
-                        .sector_body(&plan_value, sector, &shared)
+                        .sector_body(&header_value, sector, &shared)
                         .unwrap_or_else(|d| {
                             outcome.error(d);
                             String::new()
@@ -360,6 +366,7 @@ pub fn render_plans(
             let keep = (views || keeping.contains(&plan.id)).then(|| Kept {
                 rules,
                 sources: plan.sources.clone(),
+                header: header.clone(),
                 sectors: plan
                     .sectors
                     .iter()

@@ -375,6 +375,49 @@ pub struct PlanView {
     pub updated_iso: String,
 }
 
+/// What a sector's body may show of its plan: the plan's identity and rules, nothing that
+/// depends on other sectors. `serve` reuses a sector's body while these fields, the sector and
+/// the rules stay the same, so a theme that prints any plan value in a body still gets the
+/// same page as a full build.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanHeader {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Short title.
+    pub short_title: String,
+    /// Issuing body.
+    pub issuer: String,
+    /// Document number.
+    pub document: String,
+    /// Issue date.
+    pub date: String,
+    /// Plan year.
+    pub year: i32,
+    /// Data as-of date.
+    pub as_of: String,
+    /// Tolerance, formatted.
+    pub tolerance: String,
+}
+
+impl PlanHeader {
+    /// The header of a plan, formatted for the page language.
+    pub fn new(plan: &Plan, lang: &Lang) -> Self {
+        PlanHeader {
+            id: plan.id.clone(),
+            title: plan.title.clone(),
+            short_title: plan.short_title.clone(),
+            issuer: plan.issuer.clone(),
+            document: plan.document.clone(),
+            date: lang.date(plan.date),
+            year: plan.year,
+            as_of: lang.date(plan.as_of),
+            tolerance: lang.quantity(plan.tolerance * 100.0, "%"),
+        }
+    }
+}
+
 /// One entry of the updates page and feed: a reported actual or a task update.
 #[derive(Debug, Clone, Serialize)]
 pub struct UpdateView {

@@ -207,3 +207,96 @@ fn partial_rebuilds_equal_full_builds() {
     );
     fs::remove_dir_all(&work).unwrap();
 }
+
+/// A theme whose sector body prints plan values: `serve` must still equal a full build after
+/// edits in two plans (issue 16's reproduction: with the whole plan in the body, deleting a
+/// task in one sector left another sector's kept body showing the old total).
+#[test]
+fn a_theme_printing_plan_values_in_bodies_still_matches_full_builds() {
+    let work = scratch("session-theme");
+    let content = work.join("content");
+    copy_dir(
+        &root().join("tests/fixtures/sites/every-kind/content/tinh-2024"),
+        &content.join("a-2024"),
+    );
+    copy_dir(
+        &root().join("starter/content/tinh-mau-2024"),
+        &content.join("b-2024"),
+    );
+    fs::write(
+        content.join("site.yaml"),
+        "title: Hai kế hoạch\ntheme: rieng\n",
+    )
+    .unwrap();
+    let templates = work.join("themes/rieng/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("sector_body.html"),
+        "<p class=\"plan-values\">{{ plan.title }} · {{ plan.as_of }} · {{ plan.tolerance }}\
+         {% if plan.total is defined %} · TOTAL {{ plan.total }}{% endif %}\
+         {% if plan.sectors is defined %} · SECTORS {{ plan.sectors | length }}{% endif %}</p>\n\
+         {{ <sector_body sector={sector} plan={plan} t={t} h={2}/> -}}",
+    )
+    .unwrap();
+    let opts = Options::new(&content, work.join("output"));
+    let (mut session, first) = Session::start(&opts).expect("the project builds");
+    let mut files = HashMap::new();
+    first.apply(&mut files);
+    assert_eq!(files, full(&opts));
+    let page = String::from_utf8(files["b-2024/sectors/xa-hoi.html"].clone()).unwrap();
+    assert!(
+        page.contains("class=\"plan-values\""),
+        "the theme's body is used"
+    );
+    assert!(
+        !page.contains("TOTAL") && !page.contains("SECTORS"),
+        "a body sees only the plan's header"
+    );
+
+    // An edit makes serve keep this plan's sector bodies; then delete a task in one sector:
+    // every other sector's kept body must still be right.
+    let b = content.join("b-2024");
+    let economy = b.join("sectors/kinh-te.yaml");
+    edit(&economy, "value: 6.9", "value: 7.2");
+    step(
+        &mut session,
+        &mut files,
+        &opts,
+        std::slice::from_ref(&economy),
+    );
+    let text = fs::read_to_string(&economy).unwrap();
+    let tasks_at = text.find("tasks:").unwrap();
+    let first_task = tasks_at + text[tasks_at..].find("\n  - id:").unwrap();
+    let second_task = first_task + 1 + text[first_task + 1..].find("\n  - id:").unwrap();
+    fs::write(
+        &economy,
+        format!("{}{}", &text[..first_task], &text[second_task..]),
+    )
+    .unwrap();
+    step(
+        &mut session,
+        &mut files,
+        &opts,
+        std::slice::from_ref(&economy),
+    );
+    // And an edit in the other plan, then the plan settings of the first.
+    edit(
+        &content.join("a-2024/sectors/kinh-te.yaml"),
+        "value: 6.9,",
+        "value: 6.8,",
+    );
+    let expected = full(&opts);
+    session
+        .rebuild(&[content.join("a-2024/sectors/kinh-te.yaml")])
+        .unwrap()
+        .unwrap()
+        .apply(&mut files);
+    assert_eq!(files, expected, "after an edit in the other plan");
+    edit(
+        &b.join("plan.yaml"),
+        "# as_of: 2024-10-15",
+        "as_of: 2024-10-20",
+    );
+    step(&mut session, &mut files, &opts, &[b.join("plan.yaml")]);
+    fs::remove_dir_all(&work).unwrap();
+}
