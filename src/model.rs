@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use crate::diagnostic::Loc;
 pub use crate::input::{Direction, SeriesKind, TaskState};
 use crate::period::Period;
-use crate::status::Status;
 
 /// The whole site: one or more plans.
 #[derive(Debug)]
@@ -250,3 +249,66 @@ pub struct Task {
 
 /// Sources declared in a plan, by key.
 pub type Sources = BTreeMap<String, Source>;
+
+/// Where something stands. Indicators use the first eight; tasks and milestones the rest.
+///
+/// A settled (full-year, final) figure is judged *achieved*, *better than target* or *not
+/// achieved*; a part-year or provisional figure *on track*, *at risk* or *behind*. No word is
+/// shared between the two, so a reader can always tell "behind in June" from "missed the year".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// A settled figure meets the target.
+    Achieved,
+    /// A settled figure beats the target in the better direction (higher or lower).
+    BetterThanTarget,
+    /// A settled figure misses the target.
+    NotAchieved,
+    /// A part-year or provisional figure is on course for the target.
+    OnTrack,
+    /// A part-year or provisional figure falls short by no more than the tolerance.
+    AtRisk,
+    /// A part-year or provisional figure falls short beyond the tolerance.
+    Behind,
+    /// Due, but nothing was reported.
+    NoData,
+    /// Not due yet and nothing reported.
+    NotYetDue,
+    /// Completed on time.
+    Done,
+    /// Completed after the deadline.
+    DoneLate,
+    /// Under way and within the deadline.
+    OnSchedule,
+    /// Past the deadline and not completed.
+    Overdue,
+    /// Not begun, deadline not passed.
+    NotStarted,
+}
+
+/// The broad groups summaries count in, in display order. Each has a colour; each status its
+/// own icon shape within its group's colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// Achieved, better than target, done, done late.
+    Met,
+    /// On track, on schedule.
+    OnTrack,
+    /// At risk.
+    AtRisk,
+    /// Behind, not achieved, overdue: needs attention.
+    Short,
+    /// Due with nothing reported.
+    NoData,
+    /// Not yet due, not started.
+    NotYetDue,
+}
+
+/// The groups used in summary counts, in display order.
+pub const GROUPS: [Group; 6] = [
+    Group::Met,
+    Group::OnTrack,
+    Group::AtRisk,
+    Group::Short,
+    Group::NoData,
+    Group::NotYetDue,
+];

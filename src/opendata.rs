@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::format::Lang;
 use crate::model::{Actual, Indicator, Plan, Sector, Source, Target, Task, Value};
-use crate::render::Page;
 use crate::status::{Assessment, PlanStatus, SectorStatus, Status};
+use crate::write::Page;
 
 /// The input's JSON Schema, published beside the data.
 pub const SCHEMA_FILE: &str = "tiendo.schema.json";

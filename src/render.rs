@@ -24,14 +24,8 @@ use crate::theme::{Theme, template_error};
 use crate::view::{self, PlanView, SectorView, StatusView};
 use crate::write::Sink;
 
-/// A rendered file, with its path relative to the output folder (always `/`-separated).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    /// Path inside `output/`.
-    pub path: String,
-    /// File content.
-    pub bytes: Vec<u8>,
-}
+/// A rendered file (defined with the writer, which every output goes to).
+pub use crate::write::Page;
 
 /// What rendering produced, for the summary line.
 #[derive(Debug, Default, Clone, Copy)]

@@ -11,7 +11,15 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::outdir::{MARKER, MARKER_TEXT};
-use crate::render::Page;
+
+/// A rendered file, with its path relative to the output folder (always `/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Path inside `output/`.
+    pub path: String,
+    /// File content.
+    pub bytes: Vec<u8>,
+}
 
 /// What writing the site changed, for the summary line and for upload tools.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

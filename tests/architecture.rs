@@ -1,0 +1,118 @@
+//! The shape of the code: data flows one way between modules, so no module may use a module
+//! that uses it back (directly or through others). Read from the source text: every
+//! `crate::module` path outside test code is a dependency of the file's top-level module.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Top-level modules each module's non-test code refers to.
+fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(&src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let module = first.trim_end_matches(".rs").to_string();
+        if module == "main" || module == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        let deps = graph.entry(module.clone()).or_default();
+        for (at, _) in code.match_indices("crate::") {
+            let rest = &code[at + "crate::".len()..];
+            let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
+                // `use crate::{a, b::c, d::{e, f}}`: the first name of each top-level item.
+                let mut items = Vec::new();
+                let (mut depth, mut start) = (0, 0);
+                for (i, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => {
+                            items.push(&group[start..i]);
+                            break;
+                        }
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            items.push(&group[start..i]);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                items
+            } else {
+                vec![rest]
+            };
+            for name in names {
+                let name: String = name
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module && name != "self" {
+                    deps.insert(name);
+                }
+            }
+        }
+    }
+    let modules: BTreeSet<String> = graph.keys().cloned().collect();
+    for deps in graph.values_mut() {
+        deps.retain(|d| modules.contains(d));
+    }
+    graph
+}
+
+/// A path from `from` back to `to`, if there is one.
+fn path_back(
+    graph: &BTreeMap<String, BTreeSet<String>>,
+    from: &str,
+    to: &str,
+    seen: &mut BTreeSet<String>,
+) -> Option<Vec<String>> {
+    if from == to {
+        return Some(vec![to.to_string()]);
+    }
+    if !seen.insert(from.to_string()) {
+        return None;
+    }
+    for next in graph.get(from).into_iter().flatten() {
+        if let Some(mut path) = path_back(graph, next, to, seen) {
+            path.insert(0, from.to_string());
+            return Some(path);
+        }
+    }
+    None
+}
+
+#[test]
+fn no_module_depends_on_itself_through_others() {
+    let graph = dependencies();
+    assert!(graph.len() > 10, "the modules were read: {graph:?}");
+    assert!(
+        graph["render"].contains("view"),
+        "dependencies are found: {:?}",
+        graph["render"]
+    );
+    let mut cycles = Vec::new();
+    for (module, deps) in &graph {
+        for dep in deps {
+            if let Some(path) = path_back(&graph, dep, module, &mut BTreeSet::new()) {
+                cycles.push(format!("{module} -> {}", path.join(" -> ")));
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
+}
