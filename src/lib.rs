@@ -1,6 +1,6 @@
 //! tiendo turns a government plan — YAML targets and actuals plus Markdown commentary — into a
-//! static transparency site. Data flows one way: `load` → `validate` → `status` → `view` →
-//! `render` → `write`.
+//! static transparency site. Data flows one way: `load` → `validate` → `status::decide` →
+//! `view` → `render` → `write` (see ARCHITECTURE.md for what each module owns).
 
 #![warn(missing_docs, unreachable_pub)]
 
