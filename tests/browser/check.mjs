@@ -143,7 +143,7 @@ async function checkPage(site, file, first, unitList, shotOf) {
     await page.setViewportSize({ width, height: HEIGHTS[width] });
     result.layout[width] = await page.evaluate(layout, unitList);
     if (file === shotOf) {
-      const path = join(shots, `sector-${width}.png`);
+      const path = join(shots, `${result.page.replace(/\//g, "-").replace(/\.html$/, "")}-${width}.png`);
       await page.screenshot({ path, fullPage: true });
       report.shots.push(path);
     }
