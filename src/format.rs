@@ -13,6 +13,39 @@ use crate::period::{Period, Span};
 /// A no-break space: between a number and its unit, and inside a unit.
 pub const NBSP: &str = "\u{a0}";
 
+/// `text` with a no-break space between each number and a following unit from `units` (and
+/// inside that unit), so a line never ends between "6,60" and "%" in text editors wrote.
+/// A unit counts only as a whole word: "10 xã" is bound, "10 xãs" is not.
+pub fn bind_units(text: &str, units: &[String]) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && bytes.get(i + 1) == Some(&b' ') {
+            let after = &text[i + 2..];
+            let unit = units.iter().find(|u| {
+                after.starts_with(u.as_str())
+                    && after[u.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric())
+            });
+            if let Some(u) = unit {
+                out.push_str(&text[done..=i]);
+                out.push_str(NBSP);
+                out.push_str(&u.replace(' ', NBSP));
+                i += 2 + u.len();
+                done = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
 /// A language's conventions and UI strings, loaded from the theme.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -216,6 +249,20 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn numbers_in_free_text_keep_their_units() {
+        let units = vec!["triệu đồng".to_string(), "xã".to_string(), "%".to_string()];
+        assert_eq!(
+            bind_units(
+                "quý II 6,60 %, đạt 76,2 triệu đồng; thêm 10 xã, 10 xãs, 5 năm",
+                &units
+            ),
+            "quý II 6,60\u{a0}%, đạt 76,2\u{a0}triệu\u{a0}đồng; thêm 10\u{a0}xã, 10 xãs, 5 năm"
+        );
+        assert_eq!(bind_units("", &units), "");
+        assert_eq!(bind_units("7 %", &units), "7\u{a0}%");
     }
 
     #[test]

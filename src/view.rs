@@ -875,18 +875,19 @@ fn tally(groups: impl Iterator<Item = Group>) -> Vec<usize> {
 }
 
 fn sector_view(s: &Sector, st: &SectorStatus, sources: &Sources, lang: &Lang) -> SectorView {
+    let prose = &Prose::of(sources, s);
     let href = format!("sectors/{}.html", s.id);
     let indicators: Vec<IndicatorView> = s
         .indicators
         .iter()
         .zip(&st.indicators)
-        .map(|(i, a)| indicator_view(i, a, s, &href, sources, lang))
+        .map(|(i, a)| indicator_view(i, a, s, &href, prose, lang))
         .collect();
     let tasks: Vec<TaskView> = s
         .tasks
         .iter()
         .zip(&st.tasks)
-        .map(|(t, &status)| task_view(t, status, sources, lang))
+        .map(|(t, &status)| task_view(t, status, prose, lang))
         .collect();
     let indicator_counts = counts(tally(st.indicators.iter().map(|a| a.status.group())), lang);
     let task_counts = counts(tally(st.tasks.iter().map(|t| t.group())), lang);
@@ -931,7 +932,7 @@ fn sector_view(s: &Sector, st: &SectorStatus, sources: &Sources, lang: &Lang) ->
         name: s.name.clone(),
         lead: s.lead.clone(),
         section: s.section.clone(),
-        commentary_html: markdown::to_html(&s.commentary_md, 2, &s.id),
+        commentary_html: markdown::to_html(&prose.text(&s.commentary_md), 2, &s.id),
         total: indicators.len() + tasks.len(),
         task_updates: s.tasks.iter().any(|t| t.update.is_some()),
         href,
@@ -985,7 +986,7 @@ fn indicator_view(
     a: &Assessment,
     s: &Sector,
     sector_href: &str,
-    sources: &Sources,
+    prose: &Prose<'_>,
     lang: &Lang,
 ) -> IndicatorView {
     let anchor = format!("i-{}", i.id);
@@ -999,7 +1000,7 @@ fn indicator_view(
         anchor,
         name: i.name.clone(),
         section: i.section.clone(),
-        wording: i.wording.clone(),
+        wording: i.wording.as_deref().map(|w| prose.text(w)),
         kind: target_kind(&i.target),
         target: lang.target(&i.target, &i.unit),
         baseline: i
@@ -1013,29 +1014,65 @@ fn indicator_view(
         baseline_note: i.baseline.as_ref().and_then(|b| b.note.clone()),
         latest: a.latest.map(|idx| {
             let mut v = actual_view(&i.actuals[idx], &i.unit, lang);
-            v.note_html = v.note.as_deref().map(|n| cite(n, sources));
+            v.note_html = v.note.as_deref().map(|n| prose.note(n));
             v
         }),
         actuals: numbered_notes(i.actuals.iter().map(|x| {
             let mut v = actual_view(x, &i.unit, lang);
-            v.note_html = v.note.as_deref().map(|n| cite(n, sources));
+            v.note_html = v.note.as_deref().map(|n| prose.note(n));
             v
         })),
-        note_html: i.note.as_deref().map(|n| cite(n, sources)),
+        note_html: i.note.as_deref().map(|n| prose.note(n)),
         baseline_note_html: i
             .baseline
             .as_ref()
             .and_then(|b| b.note.as_deref())
-            .map(|n| cite(n, sources)),
+            .map(|n| prose.note(n)),
         status,
         computed: (a.override_reason.is_some() && a.computed != a.status)
             .then(|| StatusView::new(a.computed, lang)),
         provisional: a.provisional,
         expected: a.expected.map(|t| lang.target(&t, &i.unit)),
         gap,
-        override_reason: a.override_reason.clone(),
+        override_reason: a.override_reason.as_deref().map(|r| prose.text(r)),
         note: i.note.clone(),
         sector: s.name.clone(),
+    }
+}
+
+/// How editors' free text is shown: numbers bound to their units, notes with cited sources
+/// linked.
+pub struct Prose<'a> {
+    sources: &'a Sources,
+    /// The sector's units and `%`, longest first (so `triệu đồng` wins over `triệu`). Only
+    /// the sector's own: its view then depends on nothing in other sectors, which `serve`
+    /// relies on when it keeps the views of unchanged sectors.
+    units: Vec<String>,
+}
+
+impl<'a> Prose<'a> {
+    /// The rules for the text of one sector of a plan.
+    pub fn of(sources: &'a Sources, sector: &Sector) -> Self {
+        let mut units: Vec<String> = sector
+            .indicators
+            .iter()
+            .map(|i| i.unit.clone())
+            .filter(|u| !u.trim().is_empty())
+            .chain(["%".to_string()])
+            .collect();
+        units.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        units.dedup();
+        Prose { sources, units }
+    }
+
+    /// Plain text with numbers bound to their units.
+    pub fn text(&self, text: &str) -> String {
+        crate::format::bind_units(text, &self.units)
+    }
+
+    /// A note as HTML: numbers bound to their units, cited source keys linked.
+    pub fn note(&self, text: &str) -> String {
+        cite(&self.text(text), self.sources)
     }
 }
 
@@ -1356,19 +1393,19 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
     Some(chart::series::draw(&s))
 }
 
-fn task_view(t: &Task, status: Status, sources: &Sources, lang: &Lang) -> TaskView {
+fn task_view(t: &Task, status: Status, prose: &Prose<'_>, lang: &Lang) -> TaskView {
     TaskView {
         due_text: lang.fill("due_on", &[("date", &lang.date(t.due))]),
         anchor: format!("t-{}", t.id),
-        text: t.text.clone(),
+        text: prose.text(&t.text),
         agency: t.agency.clone(),
         section: t.section.clone(),
         due: lang.date(t.due),
-        due_wording: t.due_wording.clone(),
+        due_wording: t.due_wording.as_deref().map(|w| prose.text(w)),
         status: StatusView::new(status, lang),
         update_date: t.update.as_ref().map(|u| lang.date(u.date)),
         update_note: t.update.as_ref().map(|u| u.note.clone()),
-        update_note_html: t.update.as_ref().map(|u| cite(&u.note, sources)),
+        update_note_html: t.update.as_ref().map(|u| prose.note(&u.note)),
         update_source: t.update.as_ref().and_then(|u| source_view(&u.source)),
     }
 }

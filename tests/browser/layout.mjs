@@ -12,7 +12,18 @@
  */
 export function layout(units) {
   const TOLERANCE = 1; // px: sub-pixel rounding of borders and percentages
-  const rendered = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  // Visually hidden on purpose (the usual screen-reader-only pattern: a 1 px box, clipped),
+  // like a table's header row when the table is shown as one block per row on a phone.
+  const srOnly = (el) => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      const r = e.getBoundingClientRect();
+      const clipped = cs.clipPath.startsWith("inset(50%") || (cs.clip && cs.clip.startsWith("rect(0"));
+      if (clipped && r.width <= 1 && r.height <= 1) return true;
+    }
+    return false;
+  };
+  const rendered = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !srOnly(el);
   const clean = (s) => s.replace(/\s+/g, " ").trim();
   const snippet = (s, n = 60) => (clean(s).length > n ? clean(s).slice(0, n - 1) + "…" : clean(s));
 
