@@ -17,7 +17,7 @@ use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::format::Lang;
-use crate::model::{Sector, Site};
+use crate::model::{Plan, Sector, Site};
 use crate::opendata::SectorData;
 use crate::status::{Rules, Status};
 use crate::theme::{Theme, template_error};
@@ -212,221 +212,26 @@ pub fn render_plans(
         ));
         return Rendered::default();
     };
-    let plan_links: Vec<PlanLink> = site
-        .plans
-        .iter()
-        .map(|p| PlanLink {
-            id: p.id.clone(),
-            title: p.short_title.clone(),
-        })
-        .collect();
-    let r = Renderer {
-        site,
-        theme,
-        lang,
-        t: Value::from_serializable(&lang.strings),
-        css: Value::from_serializable(&theme.css),
-        plans: Value::from_serializable(&plan_links),
-    };
-    let several = site.plans.len() > 1;
+    let r = Renderer::new(site, theme, lang);
     let outcome = Outcome::default();
-    // Each status with its rule, for the methodology page.
-    let statuses: Vec<StatusRule> = Status::ALL
-        .iter()
-        .map(|s| StatusRule {
-            status: StatusView::new(*s, lang),
-            rule: lang.t(&format!("rule_status_{}", s.key())).to_string(),
-        })
-        .collect();
-    let statuses = Value::from_serializable(&statuses);
-    let columns = Value::from_serializable(&crate::opendata::column_docs(lang));
-
     let (kept, keeping, views) = (&memo.kept, &memo.keeping, memo.views);
     let rendered: Vec<(PlanSummary, Option<Kept>)> = site
         .plans
         .par_iter()
         .filter(|plan| only.is_none_or(|ids| ids.contains(&plan.id)))
         .map(|plan| {
-            // Every status of the plan, decided once; everything below reads it.
-            let decided = crate::status::decide(plan);
-            let rules = decided.rules;
-            // A body sees only the plan's header, never values that depend on other sectors;
-            // kept bodies are reused only while everything they were made from is unchanged.
-            let header = view::PlanHeader::new(plan, lang);
-            let old = kept
-                .get(&plan.id)
-                .filter(|k| k.rules == rules && k.sources == plan.sources && k.header == header);
-            let pv = view::plan_view_reusing(plan, &decided, lang, &|s| {
-                old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
-            });
-            outcome
-                .charts
-                .fetch_add(pv.chart_count(), Ordering::Relaxed);
-            let dir = plan_dir(site, &plan.id);
-            let root = if several { "../" } else { "" };
-            let base = site
-                .base_url
-                .as_deref()
-                .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
-            let shared = [
-                statuses.clone(),
-                Value::from_serializable(&base),
-                columns.clone(),
-            ];
-            // Sectors hold most of a plan: convert them in parallel (or keep them), then add
-            // them to the rest of the plan's value.
-            let sectors: Vec<Value> = pv
-                .sectors
-                .par_iter()
-                .zip(&plan.sectors)
-                .map(|(sv, s)| match old.and_then(|k| k.made(s)) {
-                    Some(k) => k.value.clone(),
-                    None => Value::from_serializable(sv.as_ref()),
-                })
-                .collect();
-            let mut fields = Value::from_serializable(&pv).into_map().unwrap_or_default();
-            fields.insert(Key::from("sectors"), Value::from(sectors.clone()));
-            let plan_value = Value::from(fields);
-            let header_value = Value::from_serializable(&header);
-            // Each body as its page shows it and as report.html does, one heading level deeper.
-            let bodies: Vec<(Value, Value)> = sectors
-                .par_iter()
-                .zip(&plan.sectors)
-                .map(|(sector, s)| {
-                    if let Some(k) = old.and_then(|k| k.made(s)) {
-                        return k.bodies.clone();
-                    }
-                    let body = r
-                        .sector_body(&header_value, sector, &shared)
-                        .unwrap_or_else(|d| {
-                            outcome.error(d);
-                            String::new()
-                        });
-                    (
-                        Value::safe_string(&body),
-                        Value::safe_string(&demote_headings(&body)),
-                    )
-                })
-                .collect();
-            // Values share their text: keeping them copies nothing.
-            let keep_made = keeping
-                .contains(&plan.id)
-                .then(|| (sectors.clone(), bodies.clone()));
-            let jobs = plan_jobs(
-                &pv,
-                lang,
-                &dir,
-                root,
-                &shared,
-                Shared {
-                    plan: plan_value,
-                    sectors,
-                    bodies,
-                },
-            );
-            let ((), data) = rayon::join(
-                || {
-                    jobs.par_iter().for_each(|job| match r.page(job) {
-                        Ok(page) => outcome.put(sink, page),
-                        Err(d) => outcome.error(d),
-                    })
-                },
-                || {
-                    crate::opendata::files(
-                        plan,
-                        &decided,
-                        lang,
-                        &dir,
-                        &|page| outcome.put(sink, page),
-                        &|s| old.and_then(|k| k.made(s)).map(|k| Arc::clone(&k.data)),
-                    )
-                },
-            );
-            let made: Vec<Option<Made>> = match keep_made {
-                Some((values, bodies)) => values
-                    .into_iter()
-                    .zip(bodies)
-                    .zip(data)
-                    .map(|((value, bodies), data)| {
-                        Some(Made {
-                            value,
-                            bodies,
-                            data,
-                        })
-                    })
-                    .collect(),
-                None => plan.sectors.iter().map(|_| None).collect(),
+            let keep = if keeping.contains(&plan.id) {
+                Keep::Whole
+            } else if views {
+                Keep::Views
+            } else {
+                Keep::Nothing
             };
-            let keep = (views || keeping.contains(&plan.id)).then(|| Kept {
-                rules,
-                sources: plan.sources.clone(),
-                header: header.clone(),
-                sectors: plan
-                    .sectors
-                    .iter()
-                    .zip(&pv.sectors)
-                    .zip(made)
-                    .map(|((s, view), made)| {
-                        let k = KeptSector {
-                            sector: s.clone(),
-                            view: Arc::clone(view),
-                            made,
-                        };
-                        (s.id.clone(), k)
-                    })
-                    .collect(),
-            });
-            (PlanSummary::of(&pv), keep)
+            r.plan(plan, kept.get(&plan.id), keep, &outcome, sink)
         })
         .collect();
-
-    // Forget what the re-rendered (or removed) plans made before; remember what they made now.
-    let present: BTreeSet<&str> = site.plans.iter().map(|p| p.id.as_str()).collect();
-    memo.summaries
-        .retain(|id, _| present.contains(id.as_str()) && only.is_some_and(|o| !o.contains(id)));
-    memo.kept.retain(|id, _| present.contains(id.as_str()));
-    for (summary, keep) in rendered {
-        if let Some(k) = keep {
-            memo.kept.insert(summary.id.clone(), k);
-        }
-        memo.summaries.insert(summary.id.clone(), summary);
-    }
-    let dirs: Vec<String> = match only {
-        Some(ids) if several => ids.iter().map(|id| plan_dir(site, id)).collect(),
-        _ => vec![String::new()],
-    };
-    memo.paths
-        .retain(|p| !dirs.iter().any(|d| p.starts_with(d.as_str())));
-    let summaries: Vec<&PlanSummary> = memo.summaries.values().collect();
-
-    let mut site_jobs = vec![Job {
-        path: "404.html".into(),
-        template: "404.html",
-        root: String::new(),
-        plan_root: "",
-        plan: None,
-        title: lang.t("not_found").to_string(),
-        current: String::new(),
-        extra: Vec::new(),
-    }];
-    if several {
-        site_jobs.push(Job {
-            path: "index.html".into(),
-            template: "plans.html",
-            root: String::new(),
-            plan_root: "",
-            plan: None,
-            title: site.title.clone(),
-            current: "plans".into(),
-            extra: vec![("plans", Value::from_serializable(&summaries))],
-        });
-    }
-    for job in &site_jobs {
-        match r.page(job) {
-            Ok(page) => outcome.put(sink, page),
-            Err(d) => outcome.error(d),
-        }
-    }
+    memo.remember(site, only, rendered);
+    r.site_pages(memo, &outcome, sink);
     let paths = std::mem::take(&mut *outcome.paths.lock().unwrap_or_else(|e| e.into_inner()));
     memo.paths.extend(paths.iter().cloned());
     if let Some(base) = &site.base_url {
@@ -444,6 +249,94 @@ pub fn render_plans(
     Rendered {
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         charts: outcome.charts.into_inner(),
+    }
+}
+
+/// Each sector's template value, and its body as its page and as report.html show it.
+type SectorValues = (Vec<Value>, Vec<(Value, Value)>);
+
+/// What to keep of a rendered plan: each sector's view, and with `made` its template value,
+/// bodies and data too.
+fn kept_of(
+    plan: &Plan,
+    pv: &PlanView,
+    rules: Rules,
+    header: view::PlanHeader,
+    made: Option<SectorValues>,
+    data: Vec<Arc<SectorData>>,
+) -> Kept {
+    let made: Vec<Option<Made>> = match made {
+        Some((values, bodies)) => values
+            .into_iter()
+            .zip(bodies)
+            .zip(data)
+            .map(|((value, bodies), data)| {
+                Some(Made {
+                    value,
+                    bodies,
+                    data,
+                })
+            })
+            .collect(),
+        None => plan.sectors.iter().map(|_| None).collect(),
+    };
+    Kept {
+        rules,
+        sources: plan.sources.clone(),
+        header,
+        sectors: plan
+            .sectors
+            .iter()
+            .zip(&pv.sectors)
+            .zip(made)
+            .map(|((s, view), made)| {
+                let k = KeptSector {
+                    sector: s.clone(),
+                    view: Arc::clone(view),
+                    made,
+                };
+                (s.id.clone(), k)
+            })
+            .collect(),
+    }
+}
+
+/// What a render keeps of a plan for the next one (`serve`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Nothing (a one-off build).
+    Nothing,
+    /// The sectors' views.
+    Views,
+    /// The sectors' views, template values, bodies and data.
+    Whole,
+}
+
+impl Memo {
+    /// Forgets what the re-rendered (or removed) plans made before and remembers what they
+    /// made now.
+    fn remember(
+        &mut self,
+        site: &Site,
+        only: Option<&BTreeSet<String>>,
+        rendered: Vec<(PlanSummary, Option<Kept>)>,
+    ) {
+        let present: BTreeSet<&str> = site.plans.iter().map(|p| p.id.as_str()).collect();
+        self.summaries
+            .retain(|id, _| present.contains(id.as_str()) && only.is_some_and(|o| !o.contains(id)));
+        self.kept.retain(|id, _| present.contains(id.as_str()));
+        for (summary, keep) in rendered {
+            if let Some(k) = keep {
+                self.kept.insert(summary.id.clone(), k);
+            }
+            self.summaries.insert(summary.id.clone(), summary);
+        }
+        let dirs: Vec<String> = match only {
+            Some(ids) if site.plans.len() > 1 => ids.iter().map(|id| plan_dir(site, id)).collect(),
+            _ => vec![String::new()],
+        };
+        self.paths
+            .retain(|p| !dirs.iter().any(|d| p.starts_with(d.as_str())));
     }
 }
 
@@ -668,9 +561,196 @@ struct Renderer<'a> {
     t: Value,
     css: Value,
     plans: Value,
+    /// Each status with its rule, for the methodology page.
+    statuses: Value,
+    /// The open-data column descriptions.
+    columns: Value,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &'a Theme, lang: &'a Lang) -> Self {
+        let plan_links: Vec<PlanLink> = site
+            .plans
+            .iter()
+            .map(|p| PlanLink {
+                id: p.id.clone(),
+                title: p.short_title.clone(),
+            })
+            .collect();
+        let statuses: Vec<StatusRule> = Status::ALL
+            .iter()
+            .map(|s| StatusRule {
+                status: StatusView::new(*s, lang),
+                rule: lang.t(&format!("rule_status_{}", s.key())).to_string(),
+            })
+            .collect();
+        Renderer {
+            site,
+            theme,
+            lang,
+            t: Value::from_serializable(&lang.strings),
+            css: Value::from_serializable(&theme.css),
+            plans: Value::from_serializable(&plan_links),
+            statuses: Value::from_serializable(&statuses),
+            columns: Value::from_serializable(&crate::opendata::column_docs(lang)),
+        }
+    }
 }
 
 impl Renderer<'_> {
+    /// Every page and data file of one plan, handed to `sink`; returns its summary and what
+    /// to keep of it for the next render. `kept` is what the last render kept of the plan.
+    fn plan(
+        &self,
+        plan: &Plan,
+        kept: Option<&Kept>,
+        keep: Keep,
+        outcome: &Outcome,
+        sink: &dyn Sink,
+    ) -> (PlanSummary, Option<Kept>) {
+        let lang = self.lang;
+        // Every status of the plan, decided once; everything below reads it.
+        let decided = crate::status::decide(plan);
+        let rules = decided.rules;
+        // A body sees only the plan's header, never values that depend on other sectors;
+        // kept bodies are reused only while everything they were made from is unchanged.
+        let header = view::PlanHeader::new(plan, lang);
+        let old =
+            kept.filter(|k| k.rules == rules && k.sources == plan.sources && k.header == header);
+        let pv = view::plan_view_reusing(plan, &decided, lang, &|s| {
+            old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
+        });
+        outcome
+            .charts
+            .fetch_add(pv.chart_count(), Ordering::Relaxed);
+        let dir = plan_dir(self.site, &plan.id);
+        let root = if self.site.plans.len() > 1 { "../" } else { "" };
+        let base = self
+            .site
+            .base_url
+            .as_deref()
+            .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
+        let shared = [
+            self.statuses.clone(),
+            Value::from_serializable(&base),
+            self.columns.clone(),
+        ];
+        let (sectors, bodies) = self.sector_values(plan, &pv, &header, old, &shared, outcome);
+        let mut fields = Value::from_serializable(&pv).into_map().unwrap_or_default();
+        fields.insert(Key::from("sectors"), Value::from(sectors.clone()));
+        // Values share their text: keeping them copies nothing.
+        let keep_made = (keep == Keep::Whole).then(|| (sectors.clone(), bodies.clone()));
+        let jobs = plan_jobs(
+            &pv,
+            lang,
+            &dir,
+            root,
+            &shared,
+            Shared {
+                plan: Value::from(fields),
+                sectors,
+                bodies,
+            },
+        );
+        let ((), data) = rayon::join(
+            || {
+                jobs.par_iter().for_each(|job| match self.page(job) {
+                    Ok(page) => outcome.put(sink, page),
+                    Err(d) => outcome.error(d),
+                })
+            },
+            || {
+                crate::opendata::files(
+                    plan,
+                    &decided,
+                    lang,
+                    &dir,
+                    &|page| outcome.put(sink, page),
+                    &|s| old.and_then(|k| k.made(s)).map(|k| Arc::clone(&k.data)),
+                )
+            },
+        );
+        let kept =
+            (keep != Keep::Nothing).then(|| kept_of(plan, &pv, rules, header, keep_made, data));
+        (PlanSummary::of(&pv), kept)
+    }
+
+    /// Each sector's template value and its body as its page and report.html show it (one
+    /// heading level deeper), converted in parallel or taken from what `old` kept.
+    fn sector_values(
+        &self,
+        plan: &Plan,
+        pv: &PlanView,
+        header: &view::PlanHeader,
+        old: Option<&Kept>,
+        shared: &[Value; 3],
+        outcome: &Outcome,
+    ) -> SectorValues {
+        let sectors: Vec<Value> = pv
+            .sectors
+            .par_iter()
+            .zip(&plan.sectors)
+            .map(|(sv, s)| match old.and_then(|k| k.made(s)) {
+                Some(k) => k.value.clone(),
+                None => Value::from_serializable(sv.as_ref()),
+            })
+            .collect();
+        let header_value = Value::from_serializable(header);
+        let bodies = sectors
+            .par_iter()
+            .zip(&plan.sectors)
+            .map(|(sector, s)| {
+                if let Some(k) = old.and_then(|k| k.made(s)) {
+                    return k.bodies.clone();
+                }
+                let body = self
+                    .sector_body(&header_value, sector, shared)
+                    .unwrap_or_else(|d| {
+                        outcome.error(d);
+                        String::new()
+                    });
+                (
+                    Value::safe_string(&body),
+                    Value::safe_string(&demote_headings(&body)),
+                )
+            })
+            .collect();
+        (sectors, bodies)
+    }
+
+    /// The site's own pages: 404, and with several plans the list of plans.
+    fn site_pages(&self, memo: &Memo, outcome: &Outcome, sink: &dyn Sink) {
+        let summaries: Vec<&PlanSummary> = memo.summaries.values().collect();
+        let mut jobs = vec![Job {
+            path: "404.html".into(),
+            template: "404.html",
+            root: String::new(),
+            plan_root: "",
+            plan: None,
+            title: self.lang.t("not_found").to_string(),
+            current: String::new(),
+            extra: Vec::new(),
+        }];
+        if self.site.plans.len() > 1 {
+            jobs.push(Job {
+                path: "index.html".into(),
+                template: "plans.html",
+                root: String::new(),
+                plan_root: "",
+                plan: None,
+                title: self.site.title.clone(),
+                current: "plans".into(),
+                extra: vec![("plans", Value::from_serializable(&summaries))],
+            });
+        }
+        for job in &jobs {
+            match self.page(job) {
+                Ok(page) => outcome.put(sink, page),
+                Err(d) => outcome.error(d),
+            }
+        }
+    }
+
     /// One sector's body, rendered once for both its page and report.html. It sees the plan,
     /// the sector and the strings but no page paths, since it is shared by pages at different
     /// depths.

@@ -263,24 +263,7 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
         .source_url
         .as_deref()
         .and_then(|u| c.web_url("source_url", "source_url", u));
-    let sources: Sources = p
-        .sources
-        .iter()
-        .map(|(k, s)| {
-            let path = format!("sources.{k}.url");
-            let url = s
-                .url
-                .as_deref()
-                .and_then(|u| c.web_url(&path, &format!("source `{k}` url"), u));
-            (
-                k.clone(),
-                Source {
-                    title: s.title.clone(),
-                    url,
-                },
-            )
-        })
-        .collect();
+    let sources = declared_sources(&mut c, p);
     let repeated = duplicate_sector_files(src, c.diags);
     let mut ids = IdRegistry::default();
     let mut sectors = Vec::new();
@@ -324,6 +307,27 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
         sectors,
         sources,
     })
+}
+
+/// The sources declared in plan.yaml, by key, each address checked by the one URL rule.
+fn declared_sources(c: &mut Checker<'_>, p: &input::PlanFile) -> Sources {
+    p.sources
+        .iter()
+        .map(|(k, s)| {
+            let path = format!("sources.{k}.url");
+            let url = s
+                .url
+                .as_deref()
+                .and_then(|u| c.web_url(&path, &format!("source `{k}` url"), u));
+            (
+                k.clone(),
+                Source {
+                    title: s.title.clone(),
+                    url,
+                },
+            )
+        })
+        .collect()
 }
 
 /// Two files with one stem (`kinh-te.yaml` and `kinh-te.yml`) would be one sector page twice:
@@ -615,32 +619,16 @@ fn source(
     })
 }
 
-fn indicator(
+/// An indicator's actuals, checked: periods in the plan year, dates, values of the right kind
+/// (numbers, or reached/not for a milestone), sources, one figure per period and date.
+fn actuals(
     c: &mut Checker<'_>,
     path: &str,
     ind: &input::IndicatorFile,
     year: i32,
+    milestone: bool,
     sources: &Sources,
-) -> Option<Indicator> {
-    let target = target(c, path, &ind.target);
-    let baseline = ind.baseline.as_ref().and_then(|b| {
-        let bp = format!("{path}.baseline");
-        let value = c.finite(&format!("{bp}.value"), b.value)?;
-        Some(Baseline {
-            value,
-            period: b.period.clone(),
-            source: source(c, &format!("{bp}.source"), b.source.as_ref(), sources),
-            note: b.note.as_ref().map(|n| c.pick(n, &b.note_en)),
-        })
-    });
-    if matches!(target, Some(Target::Increase(_))) && ind.baseline.is_none() {
-        c.error(
-            &format!("{path}.target"),
-            "an `increase` target needs a baseline to count from",
-            "add `baseline: {value: …, period: 2023, source: …}` to this indicator",
-        );
-    }
-    let milestone = matches!(target, Some(Target::Milestone { .. }));
+) -> Vec<Actual> {
     let mut actuals = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, a) in ind.actuals.iter().enumerate() {
@@ -713,8 +701,17 @@ fn indicator(
             });
         }
     }
-    actuals.sort_by_key(|a| (a.period.sort_key(), a.as_of));
-    let status_override = ind.status_override.as_ref().and_then(|o| {
+    actuals
+}
+
+/// An editor's status override: a known status (the old names read with a warning) and a
+/// reason.
+fn status_override(
+    c: &mut Checker<'_>,
+    path: &str,
+    ind: &input::IndicatorFile,
+) -> Option<Override> {
+    ind.status_override.as_ref().and_then(|o| {
         let mut st = Status::from_key(&o.status);
         if let Some(new) = Status::from_old_key(&o.status).filter(|_| st.is_none()) {
             let name = match new {
@@ -754,7 +751,38 @@ fn indicator(
             status: st?,
             reason: o.reason.clone(),
         })
+    })
+}
+
+fn indicator(
+    c: &mut Checker<'_>,
+    path: &str,
+    ind: &input::IndicatorFile,
+    year: i32,
+    sources: &Sources,
+) -> Option<Indicator> {
+    let target = target(c, path, &ind.target);
+    let baseline = ind.baseline.as_ref().and_then(|b| {
+        let bp = format!("{path}.baseline");
+        let value = c.finite(&format!("{bp}.value"), b.value)?;
+        Some(Baseline {
+            value,
+            period: b.period.clone(),
+            source: source(c, &format!("{bp}.source"), b.source.as_ref(), sources),
+            note: b.note.as_ref().map(|n| c.pick(n, &b.note_en)),
+        })
     });
+    if matches!(target, Some(Target::Increase(_))) && ind.baseline.is_none() {
+        c.error(
+            &format!("{path}.target"),
+            "an `increase` target needs a baseline to count from",
+            "add `baseline: {value: …, period: 2023, source: …}` to this indicator",
+        );
+    }
+    let milestone = matches!(target, Some(Target::Milestone { .. }));
+    let mut actuals = actuals(c, path, ind, year, milestone, sources);
+    actuals.sort_by_key(|a| (a.period.sort_key(), a.as_of));
+    let status_override = status_override(c, path, ind);
     Some(Indicator {
         at: c.loc(path),
         id: ind.id.clone(),

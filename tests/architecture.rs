@@ -116,3 +116,101 @@ fn no_module_depends_on_itself_through_others() {
     }
     assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
 }
+
+/// Brace depth change of one line, ignoring braces inside string and character literals.
+fn braces(line: &str) -> (i32, bool) {
+    let (mut depth, mut opened) = (0, false);
+    let mut chars = line.chars().peekable();
+    let mut in_str = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if in_str => {
+                chars.next();
+            }
+            '"' => in_str = !in_str,
+            '\'' if !in_str => {
+                // A char literal ('{', '\'') — skip it; a lifetime ('a) has no closing quote
+                // two or three characters on.
+                let rest: String = chars.clone().take(3).collect();
+                if rest.starts_with('\\') && rest.chars().nth(2) == Some('\'') {
+                    chars.nth(2);
+                } else if rest.chars().nth(1) == Some('\'') {
+                    chars.nth(1);
+                }
+            }
+            '/' if !in_str && chars.peek() == Some(&'/') => break,
+            '{' if !in_str => {
+                depth += 1;
+                opened = true;
+            }
+            '}' if !in_str => depth -= 1,
+            _ => {}
+        }
+    }
+    (depth, opened)
+}
+
+#[test]
+fn no_function_outside_tests_is_over_100_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut long = Vec::new();
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        let lines: Vec<&str> = code.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let head = lines[i].trim_start();
+            let is_fn = [
+                "fn ",
+                "pub fn ",
+                "pub(crate) fn ",
+                "const fn ",
+                "pub const fn ",
+            ]
+            .iter()
+            .any(|p| head.starts_with(p));
+            if !is_fn {
+                i += 1;
+                continue;
+            }
+            seen += 1;
+            let (mut depth, mut started, mut j) = (0, false, i);
+            while j < lines.len() {
+                let (d, opened) = braces(lines[j]);
+                depth += d;
+                started |= opened;
+                if (started && depth <= 0) || (!started && lines[j].trim_end().ends_with(';')) {
+                    break;
+                }
+                j += 1;
+            }
+            let n = j - i + 1;
+            if n > 100 {
+                let name = head
+                    .split("fn ")
+                    .nth(1)
+                    .unwrap_or("")
+                    .split('(')
+                    .next()
+                    .unwrap_or("");
+                long.push(format!("{}: {name} is {n} lines", path.display()));
+            }
+            i = j + 1;
+        }
+    }
+    assert!(seen > 200, "functions were found: {seen}");
+    assert!(
+        long.is_empty(),
+        "functions over 100 lines:\n{}",
+        long.join("\n")
+    );
+}
