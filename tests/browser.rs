@@ -274,7 +274,7 @@ fn pages_work_offline_and_pass_axe() {
                 problems.push(format!("{name}: {key}: {item}"));
             }
         }
-        let scripts = if name.ends_with("/indicators.html") {
+        let scripts = if name.ends_with("/indicators.html") || name.ends_with("/report.html") {
             1
         } else {
             0
@@ -604,6 +604,37 @@ fn no_printed_page_ends_with_a_table_header() {
     assert_none("orphaned table headers", problems);
 }
 
+/// Each sector's entry in the table of contents ends with a `.toc-page` number that is the
+/// printed page its heading starts.
+#[test]
+fn table_of_contents_gives_the_page_each_sector_starts() {
+    if !run_or_skip() {
+        return;
+    }
+    let printed = &run().printed;
+    let mut problems = Vec::new();
+    for (part, start) in printed.sectors() {
+        let name = part_name(part);
+        let actual = start.map(|i| i + 1);
+        let listed = part["tocPage"].as_str();
+        match (part["inToc"] == true, listed, actual) {
+            (false, ..) => problems.push(format!("`{name}` is not in the table of contents")),
+            (true, None, _) => problems.push(format!(
+                "`{name}`: no page number (.toc-page) in the table of contents; it starts on page {}",
+                actual.map_or("?".into(), |p| p.to_string())
+            )),
+            (true, Some(listed), actual) if page_number(listed) != actual => {
+                problems.push(format!(
+                    "`{name}`: the table of contents says page {listed}, it starts on page {}",
+                    actual.map_or("? (not at the top of any page)".into(), |p| p.to_string())
+                ))
+            }
+            _ => {}
+        }
+    }
+    assert_none("table of contents entries without the right page", problems);
+}
+
 /// The layout checks find what they are meant to find, and nothing else, on a page of known
 /// defects beside look-alikes that are fine (tests/browser/known-defects/).
 #[test]
@@ -716,6 +747,14 @@ fn bundled_site_is_valid_html() {
         errors.join("\n")
     );
     std::fs::remove_dir_all(&work).unwrap();
+}
+
+/// The number in a table of contents entry's page text ("12", "tr. 12"): its last run of digits.
+fn page_number(text: &str) -> Option<usize> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .rfind(|s| !s.is_empty())?
+        .parse()
+        .ok()
 }
 
 /// Sector headings of report.html: `<h2 id="sec-…-h">NAME</h2>`.

@@ -159,8 +159,10 @@ async function checkPage(site, file, first, unitList, shotOf) {
   }
   if (first && result.page === "report.html" && pdfOut) {
     await page.emulateMedia({ media: "print" });
-    report.print = await page.evaluate(printFacts);
+    // Printing runs the report's own pagination (on beforeprint), which writes the table of
+    // contents' page numbers: read the page after it has been printed.
     writeFileSync(pdfOut, await page.pdf({ preferCSSPageSize: true }));
+    report.print = await page.evaluate(printFacts);
     report.pdf = pdfOut;
   }
   await page.close();
