@@ -214,7 +214,7 @@ fn attach_sources(diags: &mut [Diagnostic]) {
 
 /// What a render produced, and what it found on the way.
 #[derive(Debug)]
-pub struct Site {
+pub struct Built {
     /// Pages and charts made.
     pub rendered: render::Rendered,
     /// Plans in it.
@@ -252,12 +252,12 @@ impl Timings {
 
 /// Loads, validates and renders everything into `sink`. Every problem is returned on failure;
 /// the sink may then hold part of the site and must be discarded.
-pub fn render_into(opts: &Options, sink: &dyn write::Sink) -> Result<Site, Vec<Diagnostic>> {
+pub fn render_into(opts: &Options, sink: &dyn write::Sink) -> Result<Built, Vec<Diagnostic>> {
     render_prepared(opts, sink, false).map(|(site, _, _)| site)
 }
 
 /// Renders the whole site in memory: the site and its files, sorted by path.
-pub fn render_site(opts: &Options) -> Result<(Site, Vec<render::Page>), Vec<Diagnostic>> {
+pub fn render_site(opts: &Options) -> Result<(Built, Vec<render::Page>), Vec<Diagnostic>> {
     let memory = write::Memory::default();
     let site = render_into(opts, &memory)?;
     Ok((site, memory.into_pages()))
@@ -268,7 +268,7 @@ pub(crate) fn render_prepared(
     opts: &Options,
     sink: &dyn write::Sink,
     keep_sources: bool,
-) -> Result<(Site, Prepared, render::Memo), Vec<Diagnostic>> {
+) -> Result<(Built, Prepared, render::Memo), Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut timings = Timings::start();
     let Some(prepared) = prepare(opts, false, keep_sources, &mut timings, &mut diags) else {
@@ -293,7 +293,7 @@ pub(crate) fn render_prepared(
     if has_errors(&diags) || (opts.deny_warnings && !diags.is_empty()) {
         return Err(diags);
     }
-    let site = Site {
+    let site = Built {
         rendered,
         plans: prepared.site.plans.len(),
         warnings: diags,

@@ -565,6 +565,8 @@ struct Renderer<'a> {
     statuses: Value,
     /// The open-data column descriptions.
     columns: Value,
+    /// The status group colours, as `[key, #hex]` pairs and as a map by key.
+    group_colors: (Value, Value),
 }
 
 impl<'a> Renderer<'a> {
@@ -593,6 +595,16 @@ impl<'a> Renderer<'a> {
             plans: Value::from_serializable(&plan_links),
             statuses: Value::from_serializable(&statuses),
             columns: Value::from_serializable(&crate::opendata::column_docs(lang)),
+            group_colors: {
+                use crate::chart::palette::{GROUPS, hex};
+                let pairs: Vec<(&str, String)> =
+                    GROUPS.iter().map(|(k, icon, _)| (*k, hex(*icon))).collect();
+                let map: BTreeMap<&str, String> = pairs.iter().cloned().collect();
+                (
+                    Value::from_serializable(&pairs),
+                    Value::from_serializable(&map),
+                )
+            },
         }
     }
 }
@@ -777,6 +789,8 @@ impl Renderer<'_> {
         ctx.insert("lang", &self.site.locale);
         ctx.insert_value("t", self.t.clone());
         ctx.insert_value("css", self.css.clone());
+        ctx.insert_value("group_colors", self.group_colors.0.clone());
+        ctx.insert_value("group_colors_map", self.group_colors.1.clone());
         ctx.insert("site_title", &self.site.title);
         ctx.insert("root", &job.root);
         ctx.insert("plan_root", job.plan_root);

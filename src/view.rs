@@ -373,6 +373,8 @@ pub struct PlanView {
     pub updates: Vec<UpdateView>,
     /// The newest update's date as `YYYY-MM-DD` (for the feed).
     pub updated_iso: String,
+    /// How many of `updates` the feed carries.
+    pub feed_len: usize,
 }
 
 /// What a sector's body may show of its plan: the plan's identity and rules, nothing that
@@ -445,8 +447,10 @@ pub struct UpdateView {
     pub key: String,
 }
 
-/// The most recent entries shown on the updates page and in the feed.
+/// The most recent entries shown on the updates page.
 const UPDATES_SHOWN: usize = 200;
+/// The most recent entries in the Atom feed (readers poll it: keep it light).
+const FEED_SHOWN: usize = 50;
 
 /// A reported actual or task update, before it is formatted.
 enum Reported<'a> {
@@ -597,6 +601,7 @@ pub fn plan_view_reusing(
     let task_matrix_chart = matrix_chart(plan, &matrix, lang, true);
     let updates = updates(plan, rules, lang);
     PlanView {
+        feed_len: updates.len().min(FEED_SHOWN),
         updated_iso: updates
             .first()
             .map_or_else(|| plan.as_of.to_string(), |u| u.date_iso.clone()),

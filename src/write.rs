@@ -218,6 +218,14 @@ fn recover(output: &Path, parent: &Path, name: &str) {
 }
 
 /// Only for tests that kill a build part-way: `TIENDO_TEST_WRITE_DELAY_MS` slows every write.
+/// Compiled into debug builds only (what `cargo test` runs); a release build has no hook.
+#[cfg(not(debug_assertions))]
+fn test_delay() -> Option<std::time::Duration> {
+    None
+}
+
+/// See the release version above.
+#[cfg(debug_assertions)]
 fn test_delay() -> Option<std::time::Duration> {
     let ms: u64 = std::env::var("TIENDO_TEST_WRITE_DELAY_MS")
         .ok()?

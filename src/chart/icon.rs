@@ -168,7 +168,7 @@ pub fn group_svg(_: Group) -> &'static str {
 
 /// Draws the icon of `s` in a 16 px square whose top-left corner is `at`.
 pub fn draw(c: &mut Canvas, s: Status, at: (i32, i32)) {
-    let col = palette::status(s.group().key());
+    let col = palette::icon(s.group().key());
     let parts = parts(s);
     let ink = if hollow(parts) { col } else { PAPER };
     let place = |pts: &[(i32, i32)]| -> Vec<(i32, i32)> {

@@ -44,16 +44,62 @@ pub mod palette {
     /// White.
     pub const PAPER: RGBColor = RGBColor(0xff, 0xff, 0xff);
 
-    /// The colour of a status group, as in the stylesheet.
+    /// The one table of status group colours: for icons and text-bearing badges (each at
+    /// least 3:1 against white), and for the bars of the summary charts (where "not yet due"
+    /// is a light grey, so the eye goes to what is due). Pages get the first as CSS variables
+    /// (`--met`…) and the digest as `group_colors`; charts draw with both.
+    pub const GROUPS: [(&str, RGBColor, RGBColor); 6] = [
+        (
+            "met",
+            RGBColor(0x00, 0x7a, 0x5a),
+            RGBColor(0x00, 0x7a, 0x5a),
+        ),
+        (
+            "on_track",
+            RGBColor(0x0b, 0x57, 0xa4),
+            RGBColor(0x0b, 0x57, 0xa4),
+        ),
+        (
+            "at_risk",
+            RGBColor(0xa8, 0x5c, 0x00),
+            RGBColor(0xa8, 0x5c, 0x00),
+        ),
+        (
+            "short",
+            RGBColor(0xb3, 0x26, 0x1e),
+            RGBColor(0xb3, 0x26, 0x1e),
+        ),
+        (
+            "no_data",
+            RGBColor(0x5f, 0x68, 0x73),
+            RGBColor(0x5f, 0x68, 0x73),
+        ),
+        (
+            "not_yet_due",
+            RGBColor(0x5f, 0x68, 0x73),
+            RGBColor(0xc9, 0xce, 0xd6),
+        ),
+    ];
+
+    /// `#rrggbb`.
+    pub fn hex(c: RGBColor) -> String {
+        format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+    }
+
+    /// The icon colour of a status group.
+    pub fn icon(group: &str) -> RGBColor {
+        GROUPS
+            .iter()
+            .find(|(k, ..)| *k == group)
+            .map_or(MUTED, |(_, c, _)| *c)
+    }
+
+    /// The bar colour of a status group.
     pub fn status(group: &str) -> RGBColor {
-        match group {
-            "met" => RGBColor(0x00, 0x7a, 0x5a),
-            "on_track" => RGBColor(0x0b, 0x57, 0xa4),
-            "at_risk" => RGBColor(0xa8, 0x5c, 0x00),
-            "short" => RGBColor(0xb3, 0x26, 0x1e),
-            "no_data" => RGBColor(0x5f, 0x68, 0x73),
-            _ => RGBColor(0xc9, 0xce, 0xd6),
-        }
+        GROUPS
+            .iter()
+            .find(|(k, ..)| *k == group)
+            .map_or(TRACK, |(.., c)| *c)
     }
 
     /// Text colour readable on a status colour.
