@@ -5,37 +5,75 @@
 #![warn(missing_docs, unreachable_pub)]
 
 /// Files compiled into the binary, as `(path, text)` pairs: `embed!("../dir/": "a", "b/c")`
-/// (the folder relative to `src/`).
+/// (the folder relative to the file that uses it).
 macro_rules! embed {
     ($dir:literal: $($name:literal),* $(,)?) => {
         &[$(($name, include_str!(concat!($dir, $name)))),*]
     };
 }
 
-pub mod chart;
+// The folders follow the pipeline (ARCHITECTURE.md); module paths stay flat (`crate::view`),
+// so a module's path says what it is and its folder says which stage it belongs to.
+
+// Reading the content.
+#[path = "read/control.rs"]
 pub mod control;
-pub mod diagnostic;
-pub mod format;
-pub mod init;
+#[path = "read/input.rs"]
 pub mod input;
-pub mod lint;
+#[path = "read/load.rs"]
 pub mod load;
-pub mod markdown;
-pub mod model;
-pub mod opendata;
-pub mod outdir;
-pub mod period;
-pub mod render;
-pub mod serve;
-pub mod session;
-pub mod slug;
-pub mod status;
-pub mod theme;
-pub mod validate;
-pub mod view;
-pub mod weburl;
-pub mod write;
+#[path = "read/yaml/mod.rs"]
 pub mod yaml;
+
+// Checking it.
+#[path = "check/lint.rs"]
+pub mod lint;
+#[path = "check/validate.rs"]
+pub mod validate;
+#[path = "check/weburl.rs"]
+pub mod weburl;
+
+// The plan and its rules.
+#[path = "plan/model.rs"]
+pub mod model;
+#[path = "plan/period.rs"]
+pub mod period;
+#[path = "plan/status.rs"]
+pub mod status;
+
+// The site's views, charts and templates.
+#[path = "site/chart/mod.rs"]
+pub mod chart;
+#[path = "site/format.rs"]
+pub mod format;
+#[path = "site/markdown.rs"]
+pub mod markdown;
+#[path = "site/render.rs"]
+pub mod render;
+#[path = "site/slug.rs"]
+pub mod slug;
+#[path = "site/theme.rs"]
+pub mod theme;
+#[path = "site/view.rs"]
+pub mod view;
+
+// The outputs and writing.
+#[path = "output/opendata.rs"]
+pub mod opendata;
+#[path = "output/outdir.rs"]
+pub mod outdir;
+#[path = "output/write.rs"]
+pub mod write;
+
+// The preview.
+#[path = "preview/serve/mod.rs"]
+pub mod serve;
+#[path = "preview/session.rs"]
+pub mod session;
+
+// Shared by every stage.
+pub mod diagnostic;
+pub mod init;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

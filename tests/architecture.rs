@@ -17,14 +17,16 @@ fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
         if path.extension().is_none_or(|e| e != "rs") {
             continue;
         }
+        // src/<stage>/<module>.rs or src/<stage>/<module>/…: the stage folders group modules
+        // (see lib.rs); the module is the first component after them.
         let rel = path.strip_prefix(&src).unwrap();
-        let first = rel
+        let parts: Vec<String> = rel
             .components()
-            .next()
-            .unwrap()
-            .as_os_str()
-            .to_string_lossy();
-        let module = first.trim_end_matches(".rs").to_string();
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let stages = ["read", "check", "plan", "site", "output", "preview"];
+        let skip = usize::from(parts.len() > 1 && stages.contains(&parts[0].as_str()));
+        let module = parts[skip].trim_end_matches(".rs").to_string();
         if module == "main" || module == "lib" {
             continue;
         }

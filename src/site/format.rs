@@ -220,11 +220,11 @@ pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn vi() -> Lang {
-        serde_yaml::from_str(include_str!("../themes/default/i18n/vi.yaml")).unwrap()
+        serde_yaml::from_str(include_str!("../../themes/default/i18n/vi.yaml")).unwrap()
     }
 
     pub(crate) fn en() -> Lang {
-        serde_yaml::from_str(include_str!("../themes/default/i18n/en.yaml")).unwrap()
+        serde_yaml::from_str(include_str!("../../themes/default/i18n/en.yaml")).unwrap()
     }
 
     #[test]

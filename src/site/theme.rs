@@ -13,7 +13,7 @@ use crate::load::Reader;
 
 /// The default theme's files, by path relative to the theme folder.
 const DEFAULT: &[(&str, &str)] = embed![
-    "../themes/default/":
+    "../../themes/default/":
     "style.css",
     "i18n/vi.yaml",
     "i18n/en.yaml",

@@ -16,7 +16,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The font used to measure text. Its name is the generic family the SVG asks browsers for.
 const FAMILY: &str = "sans-serif";
-static METRICS_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static METRICS_FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
 
 fn register_font() {
