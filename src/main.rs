@@ -172,12 +172,18 @@ fn main() -> ExitCode {
             }
         },
         Command::Schema => {
-            let schemas = tiendo::input::schemas();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schemas).unwrap_or_default()
-            );
-            ExitCode::SUCCESS
+            match tiendo::input::schemas().and_then(|s| serde_json::to_string_pretty(&s)) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!(
+                        "tiendo: internal error: the schema could not be written as JSON: {e}\nThis is a bug in tiendo, not in your content. Please report it."
+                    );
+                    ExitCode::from(1)
+                }
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::format::Lang;
 use crate::model::{Actual, Indicator, Plan, Sector, Source, Target, Task, Value};
 use crate::status::{Assessment, PlanStatus, SectorStatus, Status};
@@ -222,16 +223,40 @@ pub struct SectorData {
     tasks: Vec<u8>,
 }
 
+/// `value` as JSON for the file at `path`. Serialising tiendo's own data cannot fail short of
+/// a bug; if it ever does, the build reports it (and fails) instead of writing an empty file.
+fn json<T: Serialize>(value: &T, path: &str, pretty: bool) -> Result<Vec<u8>, Diagnostic> {
+    let made = if pretty {
+        serde_json::to_vec_pretty(value)
+    } else {
+        serde_json::to_vec(value)
+    };
+    made.map_err(|e| {
+        Diagnostic::error(
+            &std::path::PathBuf::from(path),
+            0,
+            0,
+            format!("could not write {path} as JSON: {e}"),
+        )
+        .with_hint("this is a bug in tiendo, not in your content; please report it")
+    })
+}
+
 /// A sector's open data.
-pub fn sector_data(plan: &str, s: &Sector, st: &SectorStatus, lang: &Lang) -> SectorData {
+pub fn sector_data(
+    plan: &str,
+    s: &Sector,
+    st: &SectorStatus,
+    lang: &Lang,
+) -> Result<SectorData, Diagnostic> {
     let sj = sector_json(s, st, lang);
     let one = std::slice::from_ref(&sj);
-    SectorData {
-        json: serde_json::to_vec(&sj).unwrap_or_default(),
+    Ok(SectorData {
+        json: json(&sj, &format!("data/sectors/{}.json", s.id), false)?,
         indicators: indicators_csv(plan, one),
         actuals: actuals_csv(plan, one),
         tasks: tasks_csv(plan, one),
-    }
+    })
 }
 
 /// Every data file of a plan, under `dir` (`""` or `"<plan>/"`), handed to `put` as soon as it
@@ -243,6 +268,7 @@ pub fn files(
     lang: &Lang,
     dir: &str,
     put: &(dyn Fn(Page) + Sync),
+    fail: &(dyn Fn(Diagnostic) + Sync),
     kept: &(dyn Fn(&Sector) -> Option<Arc<SectorData>> + Sync),
 ) -> Vec<Arc<SectorData>> {
     let sectors: Vec<Arc<SectorData>> = plan
@@ -250,7 +276,17 @@ pub fn files(
         .par_iter()
         .zip(&decided.sectors)
         .map(|(s, st)| {
-            let data = kept(s).unwrap_or_else(|| Arc::new(sector_data(&plan.id, s, st, lang)));
+            let data = kept(s).unwrap_or_else(|| {
+                Arc::new(sector_data(&plan.id, s, st, lang).unwrap_or_else(|d| {
+                    fail(d);
+                    SectorData {
+                        json: Vec::new(),
+                        indicators: Vec::new(),
+                        actuals: Vec::new(),
+                        tasks: Vec::new(),
+                    }
+                }))
+            });
             let mut json = data.json.clone();
             json.push(b'\n');
             put(Page {
@@ -286,24 +322,36 @@ pub fn files(
         sectors: Vec::new(),
     };
     // `sectors` is the last field: splice the sectors' objects into its empty list.
-    let mut json = serde_json::to_vec(&head).unwrap_or_default();
-    debug_assert!(json.ends_with(b"[]}"));
-    json.truncate(json.len().saturating_sub(2));
+    let path = format!("{dir}data/plan.json");
+    let mut whole = json(&head, &path, false).unwrap_or_else(|d| {
+        fail(d);
+        b"{\"sectors\":[]}".to_vec()
+    });
+    debug_assert!(whole.ends_with(b"[]}"));
+    whole.truncate(whole.len().saturating_sub(2));
     for (i, d) in sectors.iter().enumerate() {
         if i > 0 {
-            json.push(b',');
+            whole.push(b',');
         }
-        json.extend_from_slice(&d.json);
+        whole.extend_from_slice(&d.json);
     }
-    json.extend_from_slice(b"]}\n");
-    put(Page {
-        path: format!("{dir}data/plan.json"),
-        bytes: json,
-    });
-    put(Page {
-        path: format!("{dir}data/{SCHEMA_FILE}"),
-        bytes: serde_json::to_vec_pretty(&crate::input::schemas()).unwrap_or_default(),
-    });
+    whole.extend_from_slice(b"]}\n");
+    put(Page { path, bytes: whole });
+    let path = format!("{dir}data/{SCHEMA_FILE}");
+    let schema = crate::input::schemas()
+        .map_err(|e| {
+            Diagnostic::error(
+                &std::path::PathBuf::from(&path),
+                0,
+                0,
+                format!("could not make the JSON Schema: {e}"),
+            )
+        })
+        .and_then(|s| json(&s, &path, true));
+    match schema {
+        Ok(bytes) => put(Page { path, bytes }),
+        Err(d) => fail(d),
+    }
     sectors
 }
 

@@ -334,19 +334,19 @@ fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 }
 
 /// The JSON Schema of every content file, as published in `schema/`.
-pub fn schemas() -> BTreeMap<&'static str, serde_json::Value> {
+pub fn schemas() -> Result<BTreeMap<&'static str, serde_json::Value>, serde_json::Error> {
     let mut out = BTreeMap::new();
     out.insert(
         "site",
-        serde_json::to_value(schemars::schema_for!(SiteFile)).unwrap_or_default(),
+        serde_json::to_value(schemars::schema_for!(SiteFile))?,
     );
     out.insert(
         "plan",
-        serde_json::to_value(schemars::schema_for!(PlanFile)).unwrap_or_default(),
+        serde_json::to_value(schemars::schema_for!(PlanFile))?,
     );
     out.insert(
         "sector",
-        serde_json::to_value(schemars::schema_for!(SectorFile)).unwrap_or_default(),
+        serde_json::to_value(schemars::schema_for!(SectorFile))?,
     );
-    out
+    Ok(out)
 }

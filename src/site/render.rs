@@ -678,6 +678,7 @@ impl Renderer<'_> {
                     lang,
                     &dir,
                     &|page| outcome.put(sink, page),
+                    &|d| outcome.error(d),
                     &|s| old.and_then(|k| k.made(s)).map(|k| Arc::clone(&k.data)),
                 )
             },
