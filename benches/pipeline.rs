@@ -28,8 +28,13 @@ fn status(c: &mut Criterion) {
     let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
     let mut diags = Vec::new();
     let content = tiendo::load::load(root, 10 << 20, &mut diags);
-    let site = tiendo::validate::validate(&content, &["vi".into()], false, &mut diags)
-        .expect("the bundled plan is valid");
+    let site = tiendo::validate::validate(
+        &content,
+        &["vi".into()],
+        tiendo::validate::Locations::Skip,
+        &mut diags,
+    )
+    .expect("the bundled plan is valid");
     let plan = &site.plans[0];
     let count: usize = plan.sectors.iter().map(|s| s.indicators.len()).sum();
     let mut g = c.benchmark_group("status");

@@ -147,13 +147,21 @@ pub(crate) struct Prepared {
     sources: Option<load::Content>,
 }
 
+/// What a run keeps after rendering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Run {
+    /// A build or check: the files as read are freed before rendering.
+    Once,
+    /// `serve`: the files as read and every sector's view are kept for partial rebuilds.
+    Kept,
+}
+
 /// Loads and validates everything, returning the site and theme when there are no errors.
-/// With `keep_sources` the files as read are kept too; otherwise they are freed before
-/// rendering.
+/// A [`Run::Kept`] keeps the files as read too; otherwise they are freed before rendering.
 fn prepare(
     opts: &Options,
-    locate: bool,
-    keep_sources: bool,
+    locations: validate::Locations,
+    run: Run,
     timings: &mut Timings,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Prepared> {
@@ -201,8 +209,8 @@ fn prepare(
         .map(|t| t.langs.keys().cloned().collect())
         .unwrap_or_default();
     timings.lap("theme");
-    let site = validate::validate(&content, &locales, locate, diags);
-    let sources = keep_sources.then_some(content);
+    let site = validate::validate(&content, &locales, locations, diags);
+    let sources = (run == Run::Kept).then_some(content);
     timings.lap("validate");
     if has_errors(diags) {
         return None;
@@ -218,9 +226,13 @@ fn prepare(
 /// Validates the content and theme without writing anything; returns every problem.
 pub fn check(opts: &Options) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    if let Some(Prepared { site, theme, .. }) =
-        prepare(opts, true, false, &mut Timings::start(), &mut diags)
-    {
+    if let Some(Prepared { site, theme, .. }) = prepare(
+        opts,
+        validate::Locations::Record,
+        Run::Once,
+        &mut Timings::start(),
+        &mut diags,
+    ) {
         // Rendering too (into nothing), so template errors surface in `check`.
         render::render(&site, &theme, &write::Discard, &mut diags);
         for plan in &site.plans {
@@ -291,7 +303,7 @@ impl Timings {
 /// Loads, validates and renders everything into `sink`. Every problem is returned on failure;
 /// the sink may then hold part of the site and must be discarded.
 pub fn render_into(opts: &Options, sink: &dyn write::Sink) -> Result<Built, Vec<Diagnostic>> {
-    render_prepared(opts, sink, false).map(|(site, _, _)| site)
+    render_prepared(opts, sink, Run::Once).map(|(site, _, _)| site)
 }
 
 /// Renders the whole site in memory: the site and its files, sorted by path.
@@ -305,16 +317,22 @@ pub fn render_site(opts: &Options) -> Result<(Built, Vec<render::Page>), Vec<Dia
 pub(crate) fn render_prepared(
     opts: &Options,
     sink: &dyn write::Sink,
-    keep_sources: bool,
+    run: Run,
 ) -> Result<(Built, Prepared, render::Memo), Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut timings = Timings::start();
-    let Some(prepared) = prepare(opts, false, keep_sources, &mut timings, &mut diags) else {
+    let Some(prepared) = prepare(
+        opts,
+        validate::Locations::Skip,
+        run,
+        &mut timings,
+        &mut diags,
+    ) else {
         diagnostic::sort(&mut diags);
         return Err(diags);
     };
     let mut memo = render::Memo::default();
-    if keep_sources {
+    if run == Run::Kept {
         // `serve`: keep every sector's charts too, for fast partial rebuilds.
         memo.keep_views();
     }

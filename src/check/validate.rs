@@ -15,20 +15,47 @@ use crate::status::Status;
 use crate::yaml::Spans;
 
 /// Reports problems in one file.
+/// Which variant of a translatable text a site shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    /// The Vietnamese texts (the default).
+    Vietnamese,
+    /// The `*_en` variants where given.
+    English,
+}
+
+impl Texts {
+    /// The texts a site in `locale` shows.
+    pub fn of(locale: &str) -> Texts {
+        if locale == "en" {
+            Texts::English
+        } else {
+            Texts::Vietnamese
+        }
+    }
+}
+
+/// Whether validation records where indicators, actuals and tasks are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locations {
+    /// Record them (for `check`'s editorial warnings).
+    Record,
+    /// Skip it (a build has no use for them).
+    Skip,
+}
+
 struct Checker<'a> {
     file: &'a Text,
     spans: &'a Spans,
     diags: &'a mut Vec<Diagnostic>,
-    /// The site is in English: prefer the `*_en` variants of texts.
-    en: bool,
-    /// Record where indicators, actuals and tasks are (for `check`'s warnings); a build skips it.
-    locate: bool,
+    texts: Texts,
+    locations: Locations,
 }
 
 impl Checker<'_> {
     /// The text in the site's language: the English variant when there is one and it is wanted.
     fn pick(&self, vi: &str, en: &Option<String>) -> String {
-        pick(self.en, vi, en)
+        pick(self.texts, vi, en)
     }
 
     fn error(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
@@ -61,7 +88,7 @@ impl Checker<'_> {
     }
 
     fn loc(&self, path: &str) -> Loc {
-        if !self.locate {
+        if self.locations == Locations::Skip {
             return Loc::default();
         }
         let (line, column) = self.spans.get(path);
@@ -112,9 +139,9 @@ impl Checker<'_> {
 }
 
 /// `en_text` when the site is English and it is given, else `vi`.
-fn pick(en: bool, vi: &str, en_text: &Option<String>) -> String {
+fn pick(texts: Texts, vi: &str, en_text: &Option<String>) -> String {
     match en_text {
-        Some(e) if en => e.clone(),
+        Some(e) if texts == Texts::English => e.clone(),
         _ => vi.to_string(),
     }
 }
@@ -131,25 +158,26 @@ pub fn is_safe_id(id: &str) -> bool {
 }
 
 /// Builds the site model, adding every problem to `diags`. `locales` are those the theme offers.
-/// With `locate`, indicators, actuals and tasks remember where they are written (for `check`).
+/// With [`Locations::Record`], indicators, actuals and tasks remember where they are written
+/// (for `check`).
 pub fn validate(
     content: &Content,
     locales: &[String],
-    locate: bool,
+    locations: Locations,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Site> {
     let (title, locale, base_url, theme) = match &content.site {
         Some((file, doc)) => site_settings(file, doc, locales, diags),
         None => (None, "vi".to_string(), None, "default".to_string()),
     };
-    let en = locale == "en";
+    let texts = Texts::of(&locale);
     // Plans are independent: check them in parallel, keeping their problems in order.
     let checked: Vec<(Option<Plan>, Vec<Diagnostic>)> = content
         .plans
         .par_iter()
         .map(|source| {
             let mut found = Vec::new();
-            (plan(source, en, locate, &mut found), found)
+            (plan(source, texts, locations, &mut found), found)
         })
         .collect();
     let mut plans = Vec::new();
@@ -173,7 +201,7 @@ pub fn validate(
 
 /// Checks one plan again (for `serve`, after its files changed), for a site in `locale`.
 pub fn one_plan(source: &PlanSource, locale: &str, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
-    plan(source, locale == "en", false, diags)
+    plan(source, Texts::of(locale), Locations::Skip, diags)
 }
 
 type Settings = (Option<String>, String, Option<String>, String);
@@ -188,8 +216,8 @@ fn site_settings(
         file,
         spans: &doc.spans,
         diags,
-        en: false,
-        locate: false,
+        texts: Texts::Vietnamese,
+        locations: Locations::Skip,
     };
     let s = &doc.value;
     let locale = s.locale.clone().unwrap_or_else(|| "vi".into());
@@ -223,14 +251,20 @@ fn site_settings(
 }
 
 /// Checks one plan into `diags`, which holds only this plan's problems.
-fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
+fn plan(
+    src: &PlanSource,
+    texts: Texts,
+    locations: Locations,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Plan> {
+    let en = texts == Texts::English;
     let p = &src.doc.value;
     let mut c = Checker {
         file: &src.file,
         spans: &src.doc.spans,
         diags,
-        en,
-        locate,
+        texts,
+        locations,
     };
     if !is_safe_id(&src.id) {
         c.error(
@@ -273,7 +307,7 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
         .iter()
         .filter(|s| !repeated.contains(&s.file.path))
     {
-        if let Some(sector) = sector(s, p.year, &sources, &mut ids, (en, locate), diags) {
+        if let Some(sector) = sector(s, p.year, &sources, &mut ids, (texts, locations), diags) {
             sectors.push(sector);
         }
     }
@@ -285,13 +319,13 @@ fn plan(src: &PlanSource, en: bool, locate: bool, diags: &mut Vec<Diagnostic>) -
     let as_of = given_as_of.unwrap_or_else(|| latest_date(&sectors).unwrap_or(date));
     Some(Plan {
         id: src.id.clone(),
-        title: pick(en, &p.title, &p.title_en),
+        title: pick(texts, &p.title, &p.title_en),
         short_title: match (&p.short_title_en, &p.short_title) {
             (Some(e), _) if en => e.clone(),
             (_, Some(s)) if !en || p.title_en.is_none() => s.clone(),
-            _ => pick(en, &p.title, &p.title_en),
+            _ => pick(texts, &p.title, &p.title_en),
         },
-        issuer: pick(en, &p.issuer, &p.issuer_en),
+        issuer: pick(texts, &p.issuer, &p.issuer_en),
         document: p.document.clone(),
         date,
         year: p.year,
@@ -415,7 +449,7 @@ fn sector(
     year: i32,
     sources: &Sources,
     ids: &mut IdRegistry,
-    (en, locate): (bool, bool),
+    (texts, locations): (Texts, Locations),
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Sector> {
     let s = &src.doc.value;
@@ -423,8 +457,8 @@ fn sector(
         file: &src.file,
         spans: &src.doc.spans,
         diags,
-        en,
-        locate,
+        texts,
+        locations,
     };
     if !is_safe_id(&src.id) {
         c.error(
@@ -471,7 +505,7 @@ fn sector(
         }
     }
     let commentary = match (&src.commentary_en, &src.commentary) {
-        (Some(e), _) if en => Some(e),
+        (Some(e), _) if texts == Texts::English => Some(e),
         (_, vi) => vi.as_ref(),
     };
     Some(Sector {

@@ -73,7 +73,7 @@ impl Session {
     pub fn start(opts: &Options) -> Result<(Session, Rebuilt), Vec<Diagnostic>> {
         let started = Instant::now();
         let memory = write::Memory::default();
-        let (site, project, memo) = crate::render_prepared(opts, &memory, true)?;
+        let (site, project, memo) = crate::render_prepared(opts, &memory, crate::Run::Kept)?;
         let session = Session {
             opts: opts.clone(),
             project,
