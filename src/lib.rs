@@ -50,6 +50,8 @@ pub mod format;
 pub mod markdown;
 #[path = "site/render.rs"]
 pub mod render;
+#[path = "site/routes.rs"]
+pub mod routes;
 #[path = "site/slug.rs"]
 pub mod slug;
 #[path = "site/theme.rs"]

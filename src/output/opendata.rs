@@ -252,7 +252,7 @@ pub fn sector_data(
     let sj = sector_json(s, st, lang);
     let one = std::slice::from_ref(&sj);
     Ok(SectorData {
-        json: json(&sj, &format!("data/sectors/{}.json", s.id), false)?,
+        json: json(&sj, &crate::routes::sector_data(&s.id).0, false)?,
         indicators: indicators_csv(plan, one),
         actuals: actuals_csv(plan, one),
         tasks: tasks_csv(plan, one),
@@ -290,11 +290,11 @@ pub fn files(
             let mut json = data.json.clone();
             json.push(b'\n');
             put(Page {
-                path: format!("{dir}data/sectors/{}.json", s.id),
+                path: format!("{dir}{}", crate::routes::sector_data(&s.id).0),
                 bytes: json,
             });
             put(Page {
-                path: format!("{dir}data/sectors/{}.csv", s.id),
+                path: format!("{dir}{}", crate::routes::sector_data(&s.id).1),
                 bytes: csv_file(&INDICATOR_COLUMNS, &[&data.indicators]),
             });
             data

@@ -186,11 +186,7 @@ impl Memo {
 
 /// The folder of a plan's files in the output: `""` for a lone plan, else `"<id>/"`.
 pub fn plan_dir(site: &Site, id: &str) -> String {
-    if site.plans.len() > 1 {
-        format!("{id}/")
-    } else {
-        String::new()
-    }
+    crate::routes::plan_dir(site.plans.len(), id)
 }
 
 /// Like [`render`], but renders only the plans in `only` (all when `None`) and the site-wide
@@ -394,43 +390,27 @@ fn plan_jobs(
         ("base", shared[1].clone()),
         ("columns", shared[2].clone()),
     ];
-    let top_level = [
-        ("index.html", "overview.html", pv.title.as_str(), "overview"),
-        (
-            "methodology.html",
-            "methodology.html",
-            lang.t("methodology"),
-            "methodology",
-        ),
-        ("report.html", "report.html", pv.title.as_str(), "report"),
-        ("digest.html", "digest.html", pv.title.as_str(), "digest"),
-        ("updates.html", "updates.html", lang.t("updates"), "updates"),
-        ("data.html", "data.html", lang.t("open_data"), "data"),
-        (
-            "indicators.html",
-            "indicators.html",
-            lang.t("find_indicators"),
-            "indicators",
-        ),
-        ("feed.xml", "feed.xml", lang.t("updates"), "feed"),
-    ];
     let (page_bodies, report_bodies): (Vec<Value>, Vec<Value>) = plan.bodies.into_iter().unzip();
     let report_bodies = Value::from(report_bodies);
-    let mut jobs: Vec<Job> = top_level
-        .into_iter()
-        .map(|(file, template, title, current)| {
+    let mut jobs: Vec<Job> = crate::routes::PLAN_PAGES
+        .iter()
+        .map(|page| {
             let mut extra = extra.clone();
-            if template == "report.html" {
+            if page.template == "report.html" {
                 extra.push(("bodies", report_bodies.clone()));
             }
+            let title = match page.title {
+                crate::routes::Title::Plan => pv.title.clone(),
+                crate::routes::Title::Text(key) => lang.t(key).to_string(),
+            };
             Job {
-                path: format!("{dir}{file}"),
-                template,
+                path: format!("{dir}{}", page.file),
+                template: page.template,
                 root: root.to_string(),
                 plan_root: "",
                 plan: Some(plan.plan.clone()),
-                title: title.to_string(),
-                current: current.to_string(),
+                title,
+                current: page.key.to_string(),
                 extra,
             }
         })
@@ -501,7 +481,7 @@ fn sitemap(base: &str, paths: &BTreeSet<String>) -> Vec<Page> {
     let mut urls: Vec<String> = paths
         .iter()
         .map(|p| p.as_str())
-        .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.ends_with("digest.html"))
+        .filter(|p| crate::routes::in_sitemap(p))
         .map(|p| format!("{base}/{}", p.strip_suffix("index.html").unwrap_or(p)))
         .collect();
     urls.sort();
@@ -567,6 +547,8 @@ struct Renderer<'a> {
     columns: Value,
     /// The status group colours, as `[key, #hex]` pairs and as a map by key.
     group_colors: (Value, Value),
+    /// A plan's main navigation, from the route table: file, label and key of each entry.
+    nav: Value,
 }
 
 impl<'a> Renderer<'a> {
@@ -595,6 +577,20 @@ impl<'a> Renderer<'a> {
             plans: Value::from_serializable(&plan_links),
             statuses: Value::from_serializable(&statuses),
             columns: Value::from_serializable(&crate::opendata::column_docs(lang)),
+            nav: {
+                let entries: Vec<BTreeMap<&str, String>> = crate::routes::PLAN_PAGES
+                    .iter()
+                    .filter_map(|p| {
+                        let label = p.nav?;
+                        Some(BTreeMap::from([
+                            ("file", p.file.to_string()),
+                            ("label", lang.t(label).to_string()),
+                            ("key", p.key.to_string()),
+                        ]))
+                    })
+                    .collect();
+                Value::from_serializable(&entries)
+            },
             group_colors: {
                 use crate::chart::palette::{GROUPS, hex};
                 let pairs: Vec<(&str, String)> =
@@ -735,7 +731,7 @@ impl Renderer<'_> {
     fn site_pages(&self, memo: &Memo, outcome: &Outcome, sink: &dyn Sink) {
         let summaries: Vec<&PlanSummary> = memo.summaries.values().collect();
         let mut jobs = vec![Job {
-            path: "404.html".into(),
+            path: crate::routes::NOT_FOUND.into(),
             template: "404.html",
             root: String::new(),
             plan_root: "",
@@ -791,6 +787,7 @@ impl Renderer<'_> {
         ctx.insert_value("t", self.t.clone());
         ctx.insert_value("css", self.css.clone());
         ctx.insert_value("group_colors", self.group_colors.0.clone());
+        ctx.insert_value("nav", self.nav.clone());
         ctx.insert_value("group_colors_map", self.group_colors.1.clone());
         ctx.insert("site_title", &self.site.title);
         ctx.insert("root", &job.root);

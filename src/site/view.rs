@@ -12,6 +12,7 @@ use crate::markdown;
 use crate::model::{
     Actual, Indicator, Plan, Sector, SeriesKind, Source, Sources, Target, Task, Value,
 };
+use crate::routes;
 use crate::status::{self, Assessment, GROUPS, Group, PlanStatus, Rules, SectorStatus, Status};
 
 /// A status (or a summary group) as shown: machine key, group key (colour), label and icon.
@@ -490,7 +491,11 @@ fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
                     date_iso: a.as_of.to_string(),
                     subject: i.name.clone(),
                     sector: s.name.clone(),
-                    href: format!("sectors/{}.html#i-{}", s.id, i.id),
+                    href: format!(
+                        "{}#{}",
+                        routes::sector_page(&s.id),
+                        routes::indicator_anchor(&i.id)
+                    ),
                     what: format!("{} ({})", v.value, period_text(&v, lang)),
                     status: StatusView::new(then.status, lang),
                     provisional: v.provisional,
@@ -504,7 +509,11 @@ fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
                 date_iso: u.date.to_string(),
                 subject: t.text.clone(),
                 sector: s.name.clone(),
-                href: format!("sectors/{}.html#t-{}", s.id, t.id),
+                href: format!(
+                    "{}#{}",
+                    routes::sector_page(&s.id),
+                    routes::task_anchor(&t.id)
+                ),
                 what: u.note.clone(),
                 status: StatusView::new(status::assess_task(t, u.date), lang),
                 provisional: false,
@@ -881,7 +890,7 @@ fn tally(groups: impl Iterator<Item = Group>) -> Vec<usize> {
 
 fn sector_view(s: &Sector, st: &SectorStatus, sources: &Sources, lang: &Lang) -> SectorView {
     let prose = &Prose::of(sources, s);
-    let href = format!("sectors/{}.html", s.id);
+    let href = routes::sector_page(&s.id);
     let indicators: Vec<IndicatorView> = s
         .indicators
         .iter()
@@ -994,7 +1003,7 @@ fn indicator_view(
     prose: &Prose<'_>,
     lang: &Lang,
 ) -> IndicatorView {
-    let anchor = format!("i-{}", i.id);
+    let anchor = routes::indicator_anchor(&i.id);
     let status = StatusView::new(a.status, lang);
     let gap = gap_text(i, a, lang);
     let (chart, series_chart) = charts(i, a, &status, gap.as_deref(), lang);
@@ -1401,7 +1410,7 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
 fn task_view(t: &Task, status: Status, prose: &Prose<'_>, lang: &Lang) -> TaskView {
     TaskView {
         due_text: lang.fill("due_on", &[("date", &lang.date(t.due))]),
-        anchor: format!("t-{}", t.id),
+        anchor: routes::task_anchor(&t.id),
         text: prose.text(&t.text),
         agency: t.agency.clone(),
         section: t.section.clone(),

@@ -8,7 +8,7 @@ mod http;
 
 use std::collections::HashMap;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -250,9 +250,9 @@ impl http::App for Shared {
         match state.files.get(&key) {
             Some(bytes) if key.ends_with(".html") => {
                 let page = html(&String::from_utf8_lossy(bytes));
-                Response::new(200, "text/html; charset=utf-8", page)
+                Response::new(200, crate::routes::content_type(&key), page)
             }
-            Some(bytes) => Response::new(200, content_type(&key), bytes.clone()),
+            Some(bytes) => Response::new(200, crate::routes::content_type(&key), bytes.clone()),
             None => Response::new(404, "text/html; charset=utf-8", html(&not_found(&key))),
         }
     }
@@ -288,18 +288,6 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-fn content_type(path: &str) -> &'static str {
-    match Path::new(path).extension().and_then(|e| e.to_str()) {
-        Some("xml") => "application/atom+xml; charset=utf-8",
-        Some("json") => "application/json; charset=utf-8",
-        Some("csv") => "text/csv; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("txt") => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
 }
 
 fn not_found(key: &str) -> String {
