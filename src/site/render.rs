@@ -369,7 +369,7 @@ impl PlanSummary {
 }
 
 /// What a plan's pages share: its template value, each sector's value and rendered body.
-struct Shared {
+struct PlanValues {
     plan: Value,
     sectors: Vec<Value>,
     /// Each sector's body for its page and for report.html.
@@ -383,7 +383,7 @@ fn plan_jobs(
     dir: &str,
     root: &str,
     shared: &[Value; 3],
-    plan: Shared,
+    plan: PlanValues,
 ) -> Vec<Job> {
     let extra = vec![
         ("statuses", shared[0].clone()),
@@ -654,7 +654,7 @@ impl Renderer<'_> {
             &dir,
             root,
             &shared,
-            Shared {
+            PlanValues {
                 plan: Value::from(fields),
                 sectors,
                 bodies,
