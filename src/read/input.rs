@@ -228,13 +228,58 @@ pub struct ActualFile {
 }
 
 /// A reported number, or a yes/no for milestones.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, JsonSchema)]
 #[serde(untagged)]
 pub enum ActualValue {
     /// A measured value.
     Number(f64),
     /// Whether a milestone was reached.
     Reached(bool),
+}
+
+impl<'de> Deserialize<'de> for ActualValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ActualValueVisitor)
+    }
+}
+
+/// Reads a number or true/false, and says in an editor's words what is wrong otherwise: above
+/// all the decimal comma of Vietnamese writing (`7,38`), which YAML reads as text.
+struct ActualValueVisitor;
+
+impl serde::de::Visitor<'_> for ActualValueVisitor {
+    type Value = ActualValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a number, or true or false for a milestone")
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<ActualValue, E> {
+        Ok(ActualValue::Number(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<ActualValue, E> {
+        Ok(ActualValue::Number(v as f64))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<ActualValue, E> {
+        Ok(ActualValue::Number(v as f64))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<ActualValue, E> {
+        Ok(ActualValue::Reached(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ActualValue, E> {
+        let t = v.trim();
+        let comma = t.replace('.', "").replace(',', ".");
+        if t.contains(',') && comma.parse::<f64>().is_ok() {
+            return Err(E::custom(format!(
+                "`{t}` is written with a decimal comma, which YAML reads as text; the number is `{comma}`"
+            )));
+        }
+        Err(E::custom(format!("`{t}` is not a number")))
+    }
 }
 
 /// An editor's status decision.

@@ -220,6 +220,29 @@ fn plain_words(message: &str) -> String {
 /// Turns serde's "unknown field `x`, expected one of ..." into a suggestion.
 fn hint_for(message: &str) -> Option<String> {
     let after = |marker: &str| message.find(marker).map(|i| &message[i + marker.len()..]);
+    if let Some(rest) = after("unknown field `") {
+        let given = rest.split('`').next().unwrap_or_default();
+        if !given.is_empty() && given.bytes().all(|b| b.is_ascii_digit()) {
+            // `{…, value: 33,5, …}`: YAML reads `33` as the value and `5` as a new key.
+            return Some(format!(
+                "a number written with a decimal comma inside `{{…}}` splits in two: the digits \
+                 after the comma (`{given}`) became a new entry. Write the number with a decimal \
+                 point, e.g. `7.38`, not `7,38` (dùng dấu chấm thập phân)"
+            ));
+        }
+    }
+    if let Some(rest) = after("the number is `") {
+        let number = rest.split('`').next().unwrap_or_default();
+        return Some(format!(
+            "write numbers with a decimal point: `{number}` (dùng dấu chấm thập phân)"
+        ));
+    }
+    if message.ends_with("is not a number") {
+        return Some(
+            "write a plain number such as 7.38 or 50400 (a decimal point, no spaces or units), or true or false for a milestone"
+                .to_string(),
+        );
+    }
     if let Some(rest) = after("unknown field `").or_else(|| after("unknown variant `")) {
         let given = rest.split('`').next().unwrap_or_default();
         let known: Vec<&str> = rest
