@@ -154,14 +154,18 @@ fn to_diagnostic(file: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic
         .or_else(|| first_alias(text))
         .unwrap_or((0, 0));
     let message = plain_words(&strip_location(&err.to_string()));
-    let tab_at_error = text
+    let at_error = text
         .lines()
         .nth(line.saturating_sub(1))
-        .is_some_and(|l| l.chars().nth(column.saturating_sub(1)) == Some('\t'));
-    let hint = if tab_at_error {
-        Some("YAML does not allow tabs for indentation: replace them with spaces (set your editor to insert spaces)".to_string())
-    } else {
-        hint_for(&message)
+        .and_then(|l| l.chars().nth(column.saturating_sub(1)));
+    let hint = match at_error {
+        Some('\t') => Some("YAML does not allow tabs for indentation: replace them with spaces (set your editor to insert spaces)".to_string()),
+        // `unit: %`, `note: @…`, `name: `…: characters YAML keeps for itself cannot start a
+        // plain value.
+        Some(c @ ('%' | '@' | '`')) if message.contains("cannot start a value") => Some(format!(
+            "a value starting with `{c}` must be in quotes: write it as \"{c}…\" (đặt trong ngoặc kép, ví dụ unit: \"%\")"
+        )),
+        _ => hint_for(&message),
     };
     let mut d = Diagnostic::error(file, line, column, message).with_source(text);
     if let Some(h) = hint {
@@ -214,6 +218,10 @@ fn plain_words(message: &str) -> String {
         .replace(
             "data did not match any variant of untagged enum ActualValue",
             "expected a number, or true or false for a milestone",
+        )
+        .replace(
+            "found character that cannot start any token, while scanning for the next token",
+            "this character cannot start a value (YAML keeps it for itself)",
         )
 }
 
