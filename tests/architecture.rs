@@ -3,23 +3,29 @@
 //! `crate::module` path outside test code is a dependency of the file's top-level module.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Every Rust file under `src/`: its path and its code before any `#[cfg(test)]`.
+fn sources() -> Vec<(PathBuf, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            (e.path().strip_prefix(&src).unwrap().to_path_buf(), code)
+        })
+        .collect()
+}
 
 /// Top-level modules each module's non-test code refers to.
 fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(&src)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
+    for (rel, code) in sources() {
         // src/<stage>/<module>.rs or src/<stage>/<module>/…: the stage folders group modules
         // (see lib.rs); the module is the first component after them.
-        let rel = path.strip_prefix(&src).unwrap();
         let parts: Vec<String> = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -30,8 +36,6 @@ fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
         if module == "main" || module == "lib" {
             continue;
         }
-        let text = std::fs::read_to_string(path).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
         let deps = graph.entry(module.clone()).or_default();
         for (at, _) in code.match_indices("crate::") {
             let rest = &code[at + "crate::".len()..];
@@ -154,19 +158,9 @@ fn braces(line: &str) -> (i32, bool) {
 
 #[test]
 fn no_function_outside_tests_is_over_100_lines() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut long = Vec::new();
     let mut seen = 0;
-    for entry in walkdir::WalkDir::new(&src)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
-        let text = std::fs::read_to_string(path).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    for (path, code) in sources() {
         let lines: Vec<&str> = code.lines().collect();
         let mut i = 0;
         while i < lines.len() {

@@ -53,9 +53,10 @@ fn step(
     changed
 }
 
-#[test]
-fn partial_rebuilds_equal_full_builds() {
-    let work = scratch("session");
+/// A scratch project of two plans (`a-2024`: the every-kind fixture; `b-2024`: the starter)
+/// with `site_yaml`; returns the project folder and its `content/`.
+fn two_plans(name: &str, site_yaml: &str) -> (PathBuf, PathBuf) {
+    let work = scratch(name);
     let content = work.join("content");
     copy_dir(
         &root().join("tests/fixtures/sites/every-kind/content/tinh-2024"),
@@ -65,11 +66,16 @@ fn partial_rebuilds_equal_full_builds() {
         &root().join("starter/content/tinh-mau-2024"),
         &content.join("b-2024"),
     );
-    fs::write(
-        content.join("site.yaml"),
+    fs::write(content.join("site.yaml"), site_yaml).unwrap();
+    (work, content)
+}
+
+#[test]
+fn partial_rebuilds_equal_full_builds() {
+    let (work, content) = two_plans(
+        "session",
         "title: Hai kế hoạch\nbase_url: https://kehoach.example.gov.vn/\n",
-    )
-    .unwrap();
+    );
     let opts = Options::new(&content, work.join("output"));
     let (mut session, first) = Session::start(&opts).expect("the project builds");
     assert!(first.replaces.is_none());
@@ -213,21 +219,7 @@ fn partial_rebuilds_equal_full_builds() {
 /// task in one sector left another sector's kept body showing the old total).
 #[test]
 fn a_theme_printing_plan_values_in_bodies_still_matches_full_builds() {
-    let work = scratch("session-theme");
-    let content = work.join("content");
-    copy_dir(
-        &root().join("tests/fixtures/sites/every-kind/content/tinh-2024"),
-        &content.join("a-2024"),
-    );
-    copy_dir(
-        &root().join("starter/content/tinh-mau-2024"),
-        &content.join("b-2024"),
-    );
-    fs::write(
-        content.join("site.yaml"),
-        "title: Hai kế hoạch\ntheme: rieng\n",
-    )
-    .unwrap();
+    let (work, content) = two_plans("session-theme", "title: Hai kế hoạch\ntheme: rieng\n");
     let templates = work.join("themes/rieng/templates");
     fs::create_dir_all(&templates).unwrap();
     fs::write(

@@ -59,18 +59,24 @@ impl Checker<'_> {
     }
 
     fn error(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
-        let (line, col) = self.spans.get(path);
-        self.diags.push(
-            Diagnostic::error(&self.file.path, line, col, message)
-                .with_source(&self.file.text)
-                .with_hint(hint),
-        );
+        self.report(Diagnostic::error, path, message.into(), hint.into());
     }
 
     fn warn(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
+        self.report(Diagnostic::warning, path, message.into(), hint.into());
+    }
+
+    /// A diagnostic of the kind `make` builds, at the line and column of `path` in this file.
+    fn report(
+        &mut self,
+        make: fn(&std::path::Path, usize, usize, String) -> Diagnostic,
+        path: &str,
+        message: String,
+        hint: String,
+    ) {
         let (line, col) = self.spans.get(path);
         self.diags.push(
-            Diagnostic::warning(&self.file.path, line, col, message)
+            make(&self.file.path, line, col, message)
                 .with_source(&self.file.text)
                 .with_hint(hint),
         );

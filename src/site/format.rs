@@ -111,6 +111,17 @@ impl Lang {
         }
     }
 
+    /// A difference between two values in `unit`: percentage points for rates in % (`0,37 điểm
+    /// %`), else a quantity; never broken across lines.
+    pub fn difference(&self, v: f64, unit: &str) -> String {
+        if unit == "%" {
+            self.fill("gap_points", &[("n", &self.number(v))])
+                .replace(' ', NBSP)
+        } else {
+            self.quantity(v, unit)
+        }
+    }
+
     /// A number with its unit: `7,5 %`, `5 tỷ USD`.
     pub fn quantity(&self, v: f64, unit: &str) -> String {
         self.with_unit(self.number(v), unit)

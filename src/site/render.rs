@@ -323,9 +323,9 @@ impl Memo {
         self.kept.retain(|id, _| present.contains(id.as_str()));
         for (summary, keep) in rendered {
             if let Some(k) = keep {
-                self.kept.insert(summary.id.clone(), k);
+                self.kept.insert(summary.header.id.clone(), k);
             }
-            self.summaries.insert(summary.id.clone(), summary);
+            self.summaries.insert(summary.header.id.clone(), summary);
         }
         let dirs: Vec<String> = match only {
             Some(ids) if site.plans.len() > 1 => ids.iter().map(|id| plan_dir(site, id)).collect(),
@@ -339,12 +339,8 @@ impl Memo {
 /// What the index of several plans shows of each.
 #[derive(Debug, Serialize)]
 struct PlanSummary {
-    id: String,
-    title: String,
-    issuer: String,
-    document: String,
-    date: String,
-    as_of: String,
+    #[serde(flatten)]
+    header: view::PlanHeader,
     coverage: String,
     indicator_counts: Vec<view::CountView>,
     task_counts: Vec<view::CountView>,
@@ -354,12 +350,7 @@ struct PlanSummary {
 impl PlanSummary {
     fn of(pv: &PlanView) -> Self {
         PlanSummary {
-            id: pv.id.clone(),
-            title: pv.title.clone(),
-            issuer: pv.issuer.clone(),
-            document: pv.document.clone(),
-            date: pv.date.clone(),
-            as_of: pv.as_of.clone(),
+            header: pv.header.clone(),
             coverage: pv.coverage.clone(),
             indicator_counts: pv.indicator_counts.clone(),
             task_counts: pv.task_counts.clone(),
@@ -400,7 +391,7 @@ fn plan_jobs(
                 extra.push(("bodies", report_bodies.clone()));
             }
             let title = match page.title {
-                crate::routes::Title::Plan => pv.title.clone(),
+                crate::routes::Title::Plan => pv.header.title.clone(),
                 crate::routes::Title::Text(key) => lang.t(key).to_string(),
             };
             Job {
@@ -418,11 +409,7 @@ fn plan_jobs(
     // Each sector page links to its neighbours in plan order (not to every sector).
     let link = |k: Option<usize>| {
         let s = k.and_then(|k| pv.sectors.get(k));
-        Value::from_serializable(&s.map(|s| view::SectorLink {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            href: s.href.clone(),
-        }))
+        Value::from_serializable(&s.map(|s| view::SectorLink::of(s)))
     };
     jobs.extend(
         pv.sectors
@@ -625,7 +612,7 @@ impl Renderer<'_> {
         let header = view::PlanHeader::new(plan, lang);
         let old =
             kept.filter(|k| k.rules == rules && k.sources == plan.sources && k.header == header);
-        let pv = view::plan_view_reusing(plan, &decided, lang, &|s| {
+        let pv = view::plan_view_reusing(plan, &decided, header.clone(), lang, &|s| {
             old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
         });
         outcome

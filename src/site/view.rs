@@ -296,7 +296,8 @@ pub struct MatrixRow {
     pub attention: usize,
 }
 
-/// A link to a sector, for the one line that lists sectors with nothing reported.
+/// A link to a sector: in the line listing sectors with nothing reported, and between
+/// neighbouring sector pages.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectorLink {
     /// Sector id.
@@ -307,29 +308,25 @@ pub struct SectorLink {
     pub href: String,
 }
 
+impl SectorLink {
+    /// The link to a sector's page.
+    pub fn of(s: &SectorView) -> Self {
+        SectorLink {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            href: s.href.clone(),
+        }
+    }
+}
+
 /// The plan's identity, formatted.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanView {
-    /// Id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Short title.
-    pub short_title: String,
-    /// Issuing body.
-    pub issuer: String,
-    /// Document number.
-    pub document: String,
-    /// Issue date.
-    pub date: String,
-    /// Plan year.
-    pub year: i32,
+    /// Identity, dates and tolerance (what a sector body may see too).
+    #[serde(flatten)]
+    pub header: PlanHeader,
     /// Document link.
     pub source_url: Option<String>,
-    /// Data as-of date.
-    pub as_of: String,
-    /// Tolerance, formatted as a percentage.
-    pub tolerance: String,
     /// Introduction as HTML.
     pub overview_html: String,
     /// Sectors.
@@ -542,14 +539,9 @@ impl PlanView {
     }
 }
 
-/// The status rules of a plan.
-pub fn rules(plan: &Plan) -> Rules {
-    Rules::of(plan)
-}
-
 /// Builds the plan's view from the statuses decided for it.
 pub fn plan_view(plan: &Plan, decided: &PlanStatus, lang: &Lang) -> PlanView {
-    plan_view_reusing(plan, decided, lang, &|_| None)
+    plan_view_reusing(plan, decided, PlanHeader::new(plan, lang), lang, &|_| None)
 }
 
 /// [`plan_view`], taking each sector's view from `kept` when it has one (for `serve`, which
@@ -557,6 +549,7 @@ pub fn plan_view(plan: &Plan, decided: &PlanStatus, lang: &Lang) -> PlanView {
 pub fn plan_view_reusing(
     plan: &Plan,
     decided: &PlanStatus,
+    header: PlanHeader,
     lang: &Lang,
     kept: &(dyn Fn(&Sector) -> Option<Arc<SectorView>> + Sync),
 ) -> PlanView {
@@ -617,19 +610,11 @@ pub fn plan_view_reusing(
         updates,
         matrix_chart: indicator_matrix,
         task_matrix_chart,
-        id: plan.id.clone(),
-        title: plan.title.clone(),
-        short_title: plan.short_title.clone(),
-        issuer: plan.issuer.clone(),
-        document: plan.document.clone(),
-        date: lang.date(plan.date),
-        year: plan.year,
+        header,
         source_url: plan
             .source_url
             .clone()
             .filter(|u| crate::weburl::is_acceptable(u)),
-        as_of: lang.date(plan.as_of),
-        tolerance: lang.quantity(plan.tolerance * 100.0, "%"),
         overview_html: plan
             .overview_md
             .as_deref()
@@ -641,7 +626,7 @@ pub fn plan_view_reusing(
         indicator_total,
         reported_tasks,
         task_total,
-        attention: attention(&sectors, lang),
+        attention: attention(&sectors, decided, lang),
         indicator_counts: counts(ind_totals, lang),
         task_counts: counts(task_totals, lang),
         matrix,
@@ -665,12 +650,11 @@ fn severity(s: Status) -> u8 {
 }
 
 /// Everything needing attention, worst first, then in plan order.
-fn attention(sectors: &[Arc<SectorView>], lang: &Lang) -> Vec<AttentionView> {
+fn attention(sectors: &[Arc<SectorView>], decided: &PlanStatus, lang: &Lang) -> Vec<AttentionView> {
     let mut items: Vec<(u8, AttentionView)> = Vec::new();
-    for s in sectors {
-        for i in &s.indicators {
-            let st = status::Status::from_key(i.status.key).filter(|st| st.needs_attention());
-            if let Some(st) = st {
+    for (s, st) in sectors.iter().zip(&decided.sectors) {
+        for (i, a) in s.indicators.iter().zip(&st.indicators) {
+            if a.status.needs_attention() {
                 let mut detail = match &i.latest {
                     Some(l) => format!("{} ({})", l.value, period_text(l, lang)),
                     None => String::new(),
@@ -679,7 +663,7 @@ fn attention(sectors: &[Arc<SectorView>], lang: &Lang) -> Vec<AttentionView> {
                     detail.push_str(&format!("; {g}"));
                 }
                 items.push((
-                    severity(st),
+                    severity(a.status),
                     AttentionView {
                         name: i.name.clone(),
                         kind: "indicator",
@@ -694,11 +678,10 @@ fn attention(sectors: &[Arc<SectorView>], lang: &Lang) -> Vec<AttentionView> {
                 ));
             }
         }
-        for t in &s.tasks {
-            let st = status::Status::from_key(t.status.key).filter(|st| st.needs_attention());
-            if let Some(st) = st {
+        for (t, &status) in s.tasks.iter().zip(&st.tasks) {
+            if status.needs_attention() {
                 items.push((
-                    severity(st),
+                    severity(status),
                     AttentionView {
                         name: t.text.clone(),
                         kind: "task",
@@ -726,11 +709,7 @@ fn matrix_rows(sectors: &[Arc<SectorView>]) -> (Vec<MatrixRow>, Vec<SectorLink>)
     let mut quiet = Vec::new();
     for s in sectors {
         if s.reported_indicators + s.reported_tasks == 0 {
-            quiet.push(SectorLink {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                href: s.href.clone(),
-            });
+            quiet.push(SectorLink::of(s));
             continue;
         }
         let keep = |c: &Vec<CountView>, n: usize| if n > 0 { c.clone() } else { Vec::new() };
@@ -1006,7 +985,14 @@ fn indicator_view(
     let anchor = routes::indicator_anchor(&i.id);
     let status = StatusView::new(a.status, lang);
     let gap = gap_text(i, a, lang);
-    let (chart, series_chart) = charts(i, a, &status, gap.as_deref(), lang);
+    let actuals = numbered_notes(i.actuals.iter().map(|x| {
+        let mut v = actual_view(x, &i.unit, lang);
+        v.note_html = v.note.as_deref().map(|n| prose.note(n));
+        v
+    }));
+    let latest = a.latest.and_then(|idx| actuals.get(idx)).cloned();
+    let target = lang.target(&i.target, &i.unit);
+    let (chart, series_chart) = charts(i, a, &status, gap.as_deref(), &latest, &target, lang);
     IndicatorView {
         chart,
         series_chart,
@@ -1016,26 +1002,18 @@ fn indicator_view(
         section: i.section.clone(),
         wording: i.wording.as_deref().map(|w| prose.text(w)),
         kind: target_kind(&i.target),
-        target: lang.target(&i.target, &i.unit),
+        target,
         baseline: i
             .baseline
             .as_ref()
             .map(|b| format!("{} ({})", lang.quantity(b.value, &i.unit), b.period)),
         change: change_text(i, a, lang),
-        history: i.actuals.len() > 1,
-        history_notes: i.actuals.iter().any(|x| x.note.is_some()),
+        history: actuals.len() > 1,
+        history_notes: actuals.iter().any(|x| x.note_no.is_some()),
         baseline_source: i.baseline.as_ref().and_then(|b| source_view(&b.source)),
         baseline_note: i.baseline.as_ref().and_then(|b| b.note.clone()),
-        latest: a.latest.map(|idx| {
-            let mut v = actual_view(&i.actuals[idx], &i.unit, lang);
-            v.note_html = v.note.as_deref().map(|n| prose.note(n));
-            v
-        }),
-        actuals: numbered_notes(i.actuals.iter().map(|x| {
-            let mut v = actual_view(x, &i.unit, lang);
-            v.note_html = v.note.as_deref().map(|n| prose.note(n));
-            v
-        })),
+        latest,
+        actuals,
         note_html: i.note.as_deref().map(|n| prose.note(n)),
         baseline_note_html: i
             .baseline
@@ -1090,22 +1068,6 @@ impl<'a> Prose<'a> {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A note as HTML: the text escaped, and every whole word that is a key of the plan's
 /// `sources:` ("(S3)") made a link to that source (its title as the link's title), or, for a
 /// source without a web address, marked with its title. The methodology page lists every
@@ -1127,7 +1089,7 @@ pub fn cite(text: &str, sources: &Sources) -> String {
             .chars()
             .next()
             .is_none_or(|c| !c.is_alphanumeric());
-        out.push_str(&escape(&rest[..start]));
+        out.push_str(&chart::xml_escape(&rest[..start]));
         let word = &rest[start..end];
         match sources.get(word).filter(|_| before_ok && after_ok) {
             Some(src) => match src
@@ -1137,21 +1099,21 @@ pub fn cite(text: &str, sources: &Sources) -> String {
             {
                 Some(url) => out.push_str(&format!(
                     "<a href=\"{}\" title=\"{}\" rel=\"noopener\">{}</a>",
-                    escape(url),
-                    escape(&src.title),
-                    escape(word)
+                    chart::xml_escape(url),
+                    chart::xml_escape(&src.title),
+                    chart::xml_escape(word)
                 )),
                 None => out.push_str(&format!(
                     "<abbr title=\"{}\">{}</abbr>",
-                    escape(&src.title),
-                    escape(word)
+                    chart::xml_escape(&src.title),
+                    chart::xml_escape(word)
                 )),
             },
-            None => out.push_str(&escape(word)),
+            None => out.push_str(&chart::xml_escape(word)),
         }
         rest = &rest[end..];
     }
-    out.push_str(&escape(rest));
+    out.push_str(&chart::xml_escape(rest));
     out
 }
 
@@ -1179,12 +1141,7 @@ fn change_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
     };
     let diff = ((v - b.value) * 1e4).round() / 1e4;
     let sign = if diff > 0.0 { "+" } else { "" };
-    let amount = if i.unit == "%" {
-        lang.fill("gap_points", &[("n", &lang.number(diff))])
-            .replace(' ', crate::format::NBSP)
-    } else {
-        lang.quantity(diff, &i.unit)
-    };
+    let amount = lang.difference(diff, &i.unit);
     Some(lang.fill(
         "change_from_baseline",
         &[
@@ -1228,12 +1185,7 @@ fn gap_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
     if diff == 0.0 {
         return Some(lang.fill("gap_equal", &[("bound", name)]));
     }
-    let amount = if i.unit == "%" {
-        lang.fill("gap_points", &[("n", &lang.number(diff.abs()))])
-            .replace(' ', crate::format::NBSP)
-    } else {
-        lang.quantity(diff.abs(), &i.unit)
-    };
+    let amount = lang.difference(diff.abs(), &i.unit);
     let key = if diff > 0.0 { "gap_above" } else { "gap_below" };
     let mut text = lang.fill(key, &[("bound", name), ("diff", &amount)]);
     // "Below" reads as bad unless the reader is told lower is better here.
@@ -1259,17 +1211,18 @@ fn gap_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
     Some(text)
 }
 
-/// The bullet chart and, with two or more numeric actuals, the series chart.
+/// The bullet chart and, with two or more numeric actuals, the series chart. `latest` is the
+/// judged actual as the card shows it, `target_text` the target in words.
 fn charts(
     i: &Indicator,
     a: &Assessment,
     status: &StatusView,
     gap: Option<&str>,
+    latest: &Option<ActualView>,
+    target_text: &str,
     lang: &Lang,
 ) -> (Option<String>, Option<String>) {
-    let target_text = lang.target(&i.target, &i.unit);
-    let latest = a.latest.map(|idx| &i.actuals[idx]);
-    let latest_number = latest.and_then(|x| match x.value {
+    let latest_number = a.latest.and_then(|idx| match i.actuals[idx].value {
         Value::Number(v) => Some(v),
         Value::Reached(_) => None,
     });
@@ -1278,9 +1231,9 @@ fn charts(
             "chart_desc",
             &[
                 ("name", &i.name),
-                ("actual", &actual_view(x, &i.unit, lang).value),
-                ("period", &period_text(&actual_view(x, &i.unit, lang), lang)),
-                ("target", &target_text),
+                ("actual", &x.value),
+                ("period", &period_text(x, lang)),
+                ("target", target_text),
                 ("status", &status.label),
             ],
         ),
@@ -1288,7 +1241,7 @@ fn charts(
             "chart_desc_none",
             &[
                 ("name", &i.name),
-                ("target", &target_text),
+                ("target", target_text),
                 ("status", &status.label),
             ],
         ),
@@ -1323,11 +1276,11 @@ fn charts(
         }),
         expected: a.expected,
         bound_labels,
-        target_label: target_text.clone(),
+        target_label: target_text.to_string(),
         number: &|v| lang.number(v),
     };
     let bullet_svg = chart::bullet::draw(&bullet);
-    (bullet_svg, series_chart(i, &target_text, lang))
+    (bullet_svg, series_chart(i, target_text, lang))
 }
 
 fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String> {

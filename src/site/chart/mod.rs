@@ -86,20 +86,22 @@ pub mod palette {
         format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
     }
 
-    /// The icon colour of a status group.
-    pub fn icon(group: &str) -> RGBColor {
+    /// The icon and bar colours of a status group.
+    fn colours(group: &str) -> Option<(RGBColor, RGBColor)> {
         GROUPS
             .iter()
             .find(|(k, ..)| *k == group)
-            .map_or(MUTED, |(_, c, _)| *c)
+            .map(|(_, icon, bar)| (*icon, *bar))
+    }
+
+    /// The icon colour of a status group.
+    pub fn icon(group: &str) -> RGBColor {
+        colours(group).map_or(MUTED, |(c, _)| c)
     }
 
     /// The bar colour of a status group.
     pub fn status(group: &str) -> RGBColor {
-        GROUPS
-            .iter()
-            .find(|(k, ..)| *k == group)
-            .map_or(TRACK, |(.., c)| *c)
+        colours(group).map_or(TRACK, |(_, c)| c)
     }
 
     /// Text colour readable on a status colour.

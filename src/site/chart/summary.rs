@@ -197,15 +197,11 @@ fn ellipsis(line: &str, width: i32, measure: &mut dyn FnMut(&str) -> i32) -> Str
     fit_with(line, width, measure)
 }
 
-/// `text` shortened with an ellipsis to at most `width` px.
+/// `text` shortened with an ellipsis to at most `width` px, measured by `measure`.
 ///
 /// The longest prefix that fits is found by galloping then bisecting, so a name of any length
 /// costs a few measurements of at most twice the part that fits (cutting one character at a
 /// time and measuring again took minutes for an 80,000-character name).
-pub fn fit(text: &str, width: i32) -> String {
-    fit_with(text, width, &mut |t| text_width(t, FONT))
-}
-
 fn fit_with(text: &str, width: i32, measure: &mut dyn FnMut(&str) -> i32) -> String {
     if measure(text) <= width {
         return text.to_string();
@@ -236,6 +232,11 @@ fn fit_with(text: &str, width: i32, measure: &mut dyn FnMut(&str) -> i32) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`fit_with`] with the bundled font's widths.
+    fn fit(text: &str, width: i32) -> String {
+        fit_with(text, width, &mut |t| text_width(t, FONT))
+    }
 
     fn counts() -> Vec<Count<'static>> {
         vec![
