@@ -1,6 +1,7 @@
 //! tiendo turns a government plan — YAML targets and actuals plus Markdown commentary — into a
 //! static transparency site. Data flows one way: `load` → `validate` → `status::decide` →
-//! `view` → `render` → `write` (see ARCHITECTURE.md for what each module owns).
+//! `view` → `outputs` (each a `unit::Output`, templates run by `render`) → `write` (see
+//! ARCHITECTURE.md for what each module owns).
 
 #![warn(missing_docs, unreachable_pub)]
 
@@ -64,6 +65,14 @@ pub mod view;
 pub mod opendata;
 #[path = "output/outdir.rs"]
 pub mod outdir;
+#[path = "output/outputs.rs"]
+pub mod outputs;
+#[path = "output/pages.rs"]
+pub mod pages;
+#[path = "output/sitemap.rs"]
+pub mod sitemap;
+#[path = "output/unit.rs"]
+pub mod unit;
 #[path = "output/write.rs"]
 pub mod write;
 
@@ -236,7 +245,7 @@ pub fn check(opts: &Options) -> Vec<Diagnostic> {
         &mut diags,
     ) {
         // Rendering too (into nothing), so template errors surface in `check`.
-        render::render(&site, &theme, &write::Discard, &mut diags);
+        outputs::render(&site, &theme, &write::Discard, &mut diags);
         for plan in &site.plans {
             diags.extend(lint::lint(plan, &status::decide(plan)));
         }
@@ -268,7 +277,7 @@ fn attach_sources(diags: &mut [Diagnostic]) {
 #[derive(Debug)]
 pub struct Built {
     /// Pages and charts made.
-    pub rendered: render::Rendered,
+    pub rendered: outputs::Rendered,
     /// Plans in it.
     pub plans: usize,
     /// Warnings found on the way.
@@ -309,7 +318,7 @@ pub fn render_into(opts: &Options, sink: &dyn write::Sink) -> Result<Built, Vec<
 }
 
 /// Renders the whole site in memory: the site and its files, sorted by path.
-pub fn render_site(opts: &Options) -> Result<(Built, Vec<render::Page>), Vec<Diagnostic>> {
+pub fn render_site(opts: &Options) -> Result<(Built, Vec<write::Page>), Vec<Diagnostic>> {
     let memory = write::Memory::default();
     let site = render_into(opts, &memory)?;
     Ok((site, memory.into_pages()))
@@ -320,7 +329,7 @@ pub(crate) fn render_prepared(
     opts: &Options,
     sink: &dyn write::Sink,
     run: Run,
-) -> Result<(Built, Prepared, render::Memo), Vec<Diagnostic>> {
+) -> Result<(Built, Prepared, outputs::Memo), Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut timings = Timings::start();
     let Some(prepared) = prepare(
@@ -333,12 +342,12 @@ pub(crate) fn render_prepared(
         diagnostic::sort(&mut diags);
         return Err(diags);
     };
-    let mut memo = render::Memo::default();
+    let mut memo = outputs::Memo::default();
     if run == Run::Kept {
         // `serve`: keep every sector's charts too, for fast partial rebuilds.
         memo.keep_views();
     }
-    let rendered = render::render_plans(
+    let rendered = outputs::render_plans(
         &prepared.site,
         &prepared.theme,
         sink,

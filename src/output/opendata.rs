@@ -10,11 +10,10 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::format::Lang;
 use crate::model::{Actual, Indicator, Plan, Sector, Source, Target, Task, Value};
-use crate::status::{Assessment, PlanStatus, SectorStatus, Status};
+use crate::routes::data_file;
+use crate::status::{Assessment, SectorStatus, Status};
+use crate::unit::{Emit, Output, Piece, PlanCx};
 use crate::write::Page;
-
-/// The input's JSON Schema, published beside the data.
-pub const SCHEMA_FILE: &str = "tiendo.schema.json";
 
 #[derive(Serialize)]
 struct PlanJson<'a> {
@@ -215,7 +214,7 @@ fn sector_json<'a>(s: &'a Sector, st: &SectorStatus, lang: &Lang) -> SectorJson<
 
 /// One sector's open data, made once for both its own files and the plan's: its JSON object
 /// and its rows of the three CSV tables (without header).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct SectorData {
     json: Vec<u8>,
     indicators: Vec<u8>,
@@ -231,15 +230,7 @@ fn json<T: Serialize>(value: &T, path: &str, pretty: bool) -> Result<Vec<u8>, Di
     } else {
         serde_json::to_vec(value)
     };
-    made.map_err(|e| {
-        Diagnostic::error(
-            &std::path::PathBuf::from(path),
-            0,
-            0,
-            format!("could not write {path} as JSON: {e}"),
-        )
-        .with_hint("this is a bug in tiendo, not in your content; please report it")
-    })
+    made.map_err(|e| bug(path, "JSON", e))
 }
 
 /// A sector's open data.
@@ -251,65 +242,78 @@ pub fn sector_data(
 ) -> Result<SectorData, Diagnostic> {
     let sj = sector_json(s, st, lang);
     let one = std::slice::from_ref(&sj);
+    let (json_path, csv_path) = crate::routes::sector_data(&s.id);
+    let rows = |made: csv::Result<Vec<u8>>| made.map_err(|e| bug(&csv_path, "CSV", e));
     Ok(SectorData {
-        json: json(&sj, &crate::routes::sector_data(&s.id).0, false)?,
-        indicators: indicators_csv(plan, one),
-        actuals: actuals_csv(plan, one),
-        tasks: tasks_csv(plan, one),
+        json: json(&sj, &json_path, false)?,
+        indicators: rows(indicators_csv(plan, one))?,
+        actuals: rows(actuals_csv(plan, one))?,
+        tasks: rows(tasks_csv(plan, one))?,
     })
 }
 
-/// Every data file of a plan, under `dir` (`""` or `"<plan>/"`), handed to `put` as soon as it
-/// is made. Sectors are converted in parallel, each once (or taken from `kept`); the plan's
-/// files are their concatenation. Returns each sector's data, for `serve` to keep.
-pub fn files(
-    plan: &Plan,
-    decided: &PlanStatus,
-    lang: &Lang,
-    dir: &str,
-    put: &(dyn Fn(Page) + Sync),
-    fail: &(dyn Fn(Diagnostic) + Sync),
-    kept: &(dyn Fn(&Sector) -> Option<Arc<SectorData>> + Sync),
-) -> Vec<Arc<SectorData>> {
-    let sectors: Vec<Arc<SectorData>> = plan
-        .sectors
-        .par_iter()
-        .zip(&decided.sectors)
-        .map(|(s, st)| {
-            let data = kept(s).unwrap_or_else(|| {
-                Arc::new(sector_data(&plan.id, s, st, lang).unwrap_or_else(|d| {
-                    fail(d);
-                    SectorData {
-                        json: Vec::new(),
-                        indicators: Vec::new(),
-                        actuals: Vec::new(),
-                        tasks: Vec::new(),
-                    }
-                }))
-            });
-            let mut json = data.json.clone();
-            json.push(b'\n');
-            put(Page {
-                path: format!("{dir}{}", crate::routes::sector_data(&s.id).0),
-                bytes: json,
-            });
-            put(Page {
-                path: format!("{dir}{}", crate::routes::sector_data(&s.id).1),
-                bytes: csv_file(&INDICATOR_COLUMNS, &[&data.indicators]),
-            });
-            data
-        })
-        .collect();
-    let table = |name: &str, header: &[&str], rows: fn(&SectorData) -> &[u8]| {
-        let parts: Vec<&[u8]> = sectors.iter().map(|d| rows(d)).collect();
-        put(Page {
-            path: format!("{dir}data/{name}"),
-            bytes: csv_file(header, &parts),
-        });
-    };
-    table("indicators.csv", &INDICATOR_COLUMNS, |d| &d.indicators);
-    table("actuals.csv", &ACTUAL_COLUMNS, |d| &d.actuals);
-    table("tasks.csv", &TASK_COLUMNS, |d| &d.tasks);
+/// The open data of every plan, as an output: under the plan's folder, `data/plan.json`, the
+/// three CSV tables, each sector's JSON and CSV, and the input's schema. Sectors are converted
+/// in parallel, each once (or taken from what the last render kept); the plan's files are
+/// their concatenation.
+pub struct OpenData;
+
+impl Output for OpenData {
+    fn plan(&self, cx: &PlanCx<'_>, out: &Emit<'_>) -> Vec<Piece> {
+        let (plan, dir) = (cx.plan, cx.dir);
+        let kept = |s: &Sector| (cx.kept)(s).and_then(|p| p.downcast::<SectorData>().ok());
+        let sectors: Vec<Arc<SectorData>> = plan
+            .sectors
+            .par_iter()
+            .zip(&cx.decided.sectors)
+            .map(|(s, st)| {
+                let data = kept(s).unwrap_or_else(|| {
+                    Arc::new(sector_data(&plan.id, s, st, cx.lang).unwrap_or_else(|d| {
+                        out.error(d);
+                        SectorData::default()
+                    }))
+                });
+                let (json_path, csv_path) = crate::routes::sector_data(&s.id);
+                let mut json = data.json.clone();
+                json.push(b'\n');
+                out.put(Page {
+                    path: format!("{dir}{json_path}"),
+                    bytes: json,
+                });
+                let csv = csv_file(&INDICATOR_COLUMNS, &[&data.indicators]);
+                put_csv(out, format!("{dir}{csv_path}"), csv);
+                data
+            })
+            .collect();
+        let table = |key: &str, header: &[&str], rows: fn(&SectorData) -> &[u8]| {
+            let parts: Vec<&[u8]> = sectors.iter().map(|d| rows(d)).collect();
+            let path = format!("{dir}{}", data_file(key));
+            put_csv(out, path, csv_file(header, &parts));
+        };
+        table("indicators_csv", &INDICATOR_COLUMNS, |d| &d.indicators);
+        table("actuals_csv", &ACTUAL_COLUMNS, |d| &d.actuals);
+        table("tasks_csv", &TASK_COLUMNS, |d| &d.tasks);
+        let path = format!("{dir}{}", data_file("plan_json"));
+        out.result(plan_json(plan, &sectors, &path).map(|bytes| Page { path, bytes }));
+        let path = format!("{dir}{}", data_file("schema"));
+        let schema = crate::input::schemas()
+            .map_err(|e| bug(&path, "a JSON Schema", e))
+            .and_then(|s| json(&s, &path, true));
+        out.result(schema.map(|bytes| Page { path, bytes }));
+        sectors.into_iter().map(|d| d as Piece).collect()
+    }
+}
+
+/// Hands over a CSV file, or the bug that kept it from being made.
+fn put_csv(out: &Emit<'_>, path: String, made: csv::Result<Vec<u8>>) {
+    out.result(
+        made.map_err(|e| bug(&path, "CSV", e))
+            .map(|bytes| Page { path, bytes }),
+    );
+}
+
+/// `data/plan.json`: the plan's header with every sector's object spliced in.
+fn plan_json(plan: &Plan, sectors: &[Arc<SectorData>], path: &str) -> Result<Vec<u8>, Diagnostic> {
     let head = PlanJson {
         id: &plan.id,
         title: &plan.title,
@@ -322,11 +326,7 @@ pub fn files(
         sectors: Vec::new(),
     };
     // `sectors` is the last field: splice the sectors' objects into its empty list.
-    let path = format!("{dir}data/plan.json");
-    let mut whole = json(&head, &path, false).unwrap_or_else(|d| {
-        fail(d);
-        b"{\"sectors\":[]}".to_vec()
-    });
+    let mut whole = json(&head, path, false)?;
     debug_assert!(whole.ends_with(b"[]}"));
     whole.truncate(whole.len().saturating_sub(2));
     for (i, d) in sectors.iter().enumerate() {
@@ -336,34 +336,31 @@ pub fn files(
         whole.extend_from_slice(&d.json);
     }
     whole.extend_from_slice(b"]}\n");
-    put(Page { path, bytes: whole });
-    let path = format!("{dir}data/{SCHEMA_FILE}");
-    let schema = crate::input::schemas()
-        .map_err(|e| {
-            Diagnostic::error(
-                &std::path::PathBuf::from(&path),
-                0,
-                0,
-                format!("could not make the JSON Schema: {e}"),
-            )
-        })
-        .and_then(|s| json(&s, &path, true));
-    match schema {
-        Ok(bytes) => put(Page { path, bytes }),
-        Err(d) => fail(d),
-    }
-    sectors
+    Ok(whole)
 }
 
 /// A CSV file: byte-order mark, header, then the rows of every part.
-fn csv_file(header: &[&str], parts: &[&[u8]]) -> Vec<u8> {
+fn csv_file(header: &[&str], parts: &[&[u8]]) -> csv::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = w.write_record(header);
-    let mut out = w.into_inner().unwrap_or_default();
+    w.write_record(header)?;
+    let mut out = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
     for p in parts {
         out.extend_from_slice(p);
     }
-    out
+    Ok(out)
+}
+
+/// A serialiser's failure on tiendo's own data: a bug, reported instead of an empty file.
+fn bug(path: &str, what: &str, e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        &std::path::PathBuf::from(path),
+        0,
+        0,
+        format!("could not write {path} as {what}: {e}"),
+    )
+    .with_hint("this is a bug in tiendo, not in your content; please report it")
 }
 
 /// A text cell that cannot start a spreadsheet formula.
@@ -380,16 +377,16 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// CSV rows, without header.
-fn csv_rows(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+fn csv_rows(header: &[&str], rows: Vec<Vec<String>>) -> csv::Result<Vec<u8>> {
     debug_assert!(
         rows.iter().all(|r| r.len() == header.len()),
         "every row has every column"
     );
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        let _ = w.write_record(&row);
+        w.write_record(&row)?;
     }
-    w.into_inner().unwrap_or_default()
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// Column names of `indicators.csv` and the per-sector CSV files, documented on the data page.
@@ -417,7 +414,7 @@ pub const INDICATOR_COLUMNS: [&str; 21] = [
     "source_url",
 ];
 
-fn indicators_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
+fn indicators_csv(plan: &str, sectors: &[SectorJson<'_>]) -> csv::Result<Vec<u8>> {
     let mut rows = Vec::new();
     for s in sectors {
         for i in &s.indicators {
@@ -481,7 +478,7 @@ pub const ACTUAL_COLUMNS: [&str; 12] = [
     "note",
 ];
 
-fn actuals_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
+fn actuals_csv(plan: &str, sectors: &[SectorJson<'_>]) -> csv::Result<Vec<u8>> {
     let mut rows = Vec::new();
     for s in sectors {
         for i in &s.indicators {
@@ -530,7 +527,7 @@ pub const TASK_COLUMNS: [&str; 10] = [
     "update_note",
 ];
 
-fn tasks_csv(plan: &str, sectors: &[SectorJson<'_>]) -> Vec<u8> {
+fn tasks_csv(plan: &str, sectors: &[SectorJson<'_>]) -> csv::Result<Vec<u8>> {
     let mut rows = Vec::new();
     for s in sectors {
         for t in &s.tasks {
@@ -595,9 +592,9 @@ mod tests {
 
     #[test]
     fn csv_has_bom_header_and_quotes() {
-        let rows = csv_rows(&["a", "b"], vec![vec!["x, y".into(), "\"q\"".into()]]);
-        let more = csv_rows(&["a", "b"], vec![vec!["z".into(), "".into()]]);
-        let bytes = csv_file(&["a", "b"], &[&more, &rows]);
+        let rows = csv_rows(&["a", "b"], vec![vec!["x, y".into(), "\"q\"".into()]]).unwrap();
+        let more = csv_rows(&["a", "b"], vec![vec!["z".into(), "".into()]]).unwrap();
+        let bytes = csv_file(&["a", "b"], &[&more, &rows]).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBFa,b\nz,\n"));
         assert!(
             String::from_utf8(bytes)

@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use crate::diagnostic::{self, Diagnostic, has_errors};
 use crate::load::PlanSource;
-use crate::render::{self, Memo, Page};
+use crate::outputs::{self, Memo};
+use crate::write::Page;
 use crate::{Options, Prepared, load, validate, write};
 
 /// A successfully rendered project, ready to re-render parts of.
@@ -191,7 +192,7 @@ impl Session {
         }
         let memory = write::Memory::default();
         let site = &self.project.site;
-        render::render_plans(
+        outputs::render_plans(
             site,
             &self.project.theme,
             &memory,
@@ -207,7 +208,7 @@ impl Session {
         self.dirty.clear();
         Ok(Rebuilt {
             pages: memory.into_pages(),
-            replaces: Some(ids.iter().map(|id| render::plan_dir(site, id)).collect()),
+            replaces: Some(ids.iter().map(|id| outputs::plan_dir(site, id)).collect()),
             warnings: diags,
             millis: started.elapsed().as_millis(),
         })

@@ -26,93 +26,86 @@ pub struct PlanPage {
     pub nav: Option<&'static str>,
     /// Listed in the sitemap (pages for readers; not the feed or the email digest).
     pub sitemap: bool,
+    /// Its template sees every sector's body (`bodies`), as the whole-plan report does.
+    pub bodies: bool,
 }
 
-/// The pages of every plan, in navigation order.
-pub const PLAN_PAGES: [PlanPage; 8] = [
-    page(
-        "index.html",
-        "overview.html",
-        Title::Plan,
-        "overview",
-        Some("overview"),
-        true,
-    ),
-    page(
-        "methodology.html",
-        "methodology.html",
-        Title::Text("methodology"),
-        "methodology",
-        Some("methodology"),
-        true,
-    ),
-    page(
-        "updates.html",
-        "updates.html",
-        Title::Text("updates"),
-        "updates",
-        Some("updates"),
-        true,
-    ),
-    page(
-        "indicators.html",
-        "indicators.html",
-        Title::Text("find_indicators"),
-        "indicators",
-        Some("find_indicators"),
-        true,
-    ),
-    page(
-        "data.html",
-        "data.html",
-        Title::Text("open_data"),
-        "data",
-        Some("open_data"),
-        true,
-    ),
-    page(
-        "report.html",
-        "report.html",
-        Title::Plan,
-        "report",
-        Some("report_nav"),
-        true,
-    ),
-    page(
-        "digest.html",
-        "digest.html",
-        Title::Plan,
-        "digest",
-        None,
-        false,
-    ),
-    page(
-        "feed.xml",
-        "feed.xml",
-        Title::Text("updates"),
-        "feed",
-        None,
-        false,
-    ),
-];
-
-const fn page(
-    file: &'static str,
-    template: &'static str,
-    title: Title,
-    key: &'static str,
-    nav: Option<&'static str>,
-    sitemap: bool,
-) -> PlanPage {
+/// The pages of every plan, in navigation order. Each is an output of its own
+/// (`pages::PlanPage`'s `Output`), rendered from its template.
+pub static PLAN_PAGES: [PlanPage; 8] = [
     PlanPage {
-        file,
-        template,
-        title,
-        key,
-        nav,
-        sitemap,
-    }
-}
+        file: "index.html",
+        template: "overview.html",
+        title: Title::Plan,
+        key: "overview",
+        nav: Some("overview"),
+        sitemap: true,
+        bodies: false,
+    },
+    PlanPage {
+        file: "methodology.html",
+        template: "methodology.html",
+        title: Title::Text("methodology"),
+        key: "methodology",
+        nav: Some("methodology"),
+        sitemap: true,
+        bodies: false,
+    },
+    PlanPage {
+        file: "updates.html",
+        template: "updates.html",
+        title: Title::Text("updates"),
+        key: "updates",
+        nav: Some("updates"),
+        sitemap: true,
+        bodies: false,
+    },
+    PlanPage {
+        file: "indicators.html",
+        template: "indicators.html",
+        title: Title::Text("find_indicators"),
+        key: "indicators",
+        nav: Some("find_indicators"),
+        sitemap: true,
+        bodies: false,
+    },
+    PlanPage {
+        file: "data.html",
+        template: "data.html",
+        title: Title::Text("open_data"),
+        key: "data",
+        nav: Some("open_data"),
+        sitemap: true,
+        bodies: false,
+    },
+    PlanPage {
+        file: "report.html",
+        template: "report.html",
+        title: Title::Plan,
+        key: "report",
+        nav: Some("report_nav"),
+        sitemap: true,
+        bodies: true,
+    },
+    PlanPage {
+        file: "digest.html",
+        template: "digest.html",
+        title: Title::Plan,
+        key: "digest",
+        nav: None,
+        sitemap: false,
+        bodies: false,
+    },
+    PlanPage {
+        file: "feed.xml",
+        template: "feed.xml",
+        title: Title::Text("updates"),
+        key: "feed",
+        nav: None,
+        sitemap: false,
+        bodies: false,
+    },
+];
 
 /// The site's own pages (besides each plan's).
 pub const NOT_FOUND: &str = "404.html";
@@ -147,6 +140,24 @@ pub fn sector_data(id: &str) -> (String, String) {
         format!("data/sectors/{id}.json"),
         format!("data/sectors/{id}.csv"),
     )
+}
+
+/// A plan's open data files, from the plan's folder, by the key templates know them by
+/// (`files.plan_json` …): the whole plan, its three tables and the input's JSON Schema.
+pub const DATA_FILES: [(&str, &str); 5] = [
+    ("plan_json", "data/plan.json"),
+    ("indicators_csv", "data/indicators.csv"),
+    ("actuals_csv", "data/actuals.csv"),
+    ("tasks_csv", "data/tasks.csv"),
+    ("schema", "data/tiendo.schema.json"),
+];
+
+/// The path of the open data file with `key` in [`DATA_FILES`].
+pub fn data_file(key: &str) -> &'static str {
+    DATA_FILES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("data/unknown", |(_, path)| path)
 }
 
 /// Whether an output file belongs in the sitemap.

@@ -223,6 +223,8 @@ pub struct SectorView {
     pub section: Option<String>,
     /// Link from the plan root.
     pub href: String,
+    /// Its open data files.
+    pub data: DataLinks,
     /// Commentary as HTML.
     pub commentary_html: String,
     /// Indicator cards.
@@ -373,6 +375,44 @@ pub struct PlanView {
     pub updated_iso: String,
     /// How many of `updates` the feed carries.
     pub feed_len: usize,
+}
+
+/// A sector's open data files, from the plan root.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataLinks {
+    /// Its JSON object.
+    pub json: String,
+    /// Its indicators as CSV.
+    pub csv: String,
+}
+
+/// What the site's list of plans shows of each plan.
+#[derive(Debug, Serialize)]
+pub struct PlanSummary {
+    /// Identity and dates.
+    #[serde(flatten)]
+    pub header: PlanHeader,
+    /// How much is reported, in one sentence.
+    pub coverage: String,
+    /// Indicators per group.
+    pub indicator_counts: Vec<CountView>,
+    /// Tasks per group.
+    pub task_counts: Vec<CountView>,
+    /// How many items need attention.
+    pub attention: usize,
+}
+
+impl PlanSummary {
+    /// The summary of a plan's view.
+    pub fn of(pv: &PlanView) -> Self {
+        PlanSummary {
+            header: pv.header.clone(),
+            coverage: pv.coverage.clone(),
+            indicator_counts: pv.indicator_counts.clone(),
+            task_counts: pv.task_counts.clone(),
+            attention: pv.attention.len(),
+        }
+    }
 }
 
 /// What a sector's body may show of its plan: the plan's identity and rules, nothing that
@@ -929,6 +969,10 @@ fn sector_view(s: &Sector, st: &SectorStatus, sources: &Sources, lang: &Lang) ->
         total: indicators.len() + tasks.len(),
         task_updates: s.tasks.iter().any(|t| t.update.is_some()),
         href,
+        data: {
+            let (json, csv) = routes::sector_data(&s.id);
+            DataLinks { json, csv }
+        },
         indicators,
         tasks,
     }
