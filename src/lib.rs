@@ -23,6 +23,8 @@ pub mod control;
 pub mod input;
 #[path = "read/load.rs"]
 pub mod load;
+#[path = "read/sheet.rs"]
+pub mod sheet;
 #[path = "read/yaml/mod.rs"]
 pub mod yaml;
 
@@ -73,6 +75,8 @@ pub mod pages;
 pub mod sitemap;
 #[path = "output/unit.rs"]
 pub mod unit;
+#[path = "output/workbook.rs"]
+pub mod workbook;
 #[path = "output/write.rs"]
 pub mod write;
 
@@ -235,7 +239,8 @@ fn prepare(
 }
 
 /// Validates the content and theme without writing anything; returns every problem.
-pub fn check(opts: &Options) -> Vec<Diagnostic> {
+/// `today` is the date editorial warnings judge by (a plan year that is over, …).
+pub fn check(opts: &Options, today: chrono::NaiveDate) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if let Some(Prepared { site, theme, .. }) = prepare(
         opts,
@@ -248,6 +253,7 @@ pub fn check(opts: &Options) -> Vec<Diagnostic> {
         outputs::render(&site, &theme, &write::Discard, &mut diags);
         for plan in &site.plans {
             diags.extend(lint::lint(plan, &status::decide(plan)));
+            diags.extend(lint::year_over(plan, today));
         }
     }
     attach_sources(&mut diags);
@@ -255,12 +261,111 @@ pub fn check(opts: &Options) -> Vec<Diagnostic> {
     diags
 }
 
+/// Writes a ready-to-fill workbook for plan `plan` (the only plan when `None`) to `output`, or
+/// by default to the plan folder's `updates.xlsx`, which `build` then reads. An existing file is
+/// never replaced: it may hold figures. Returns where it was written.
+pub fn template(
+    opts: &Options,
+    plan: Option<&str>,
+    output: Option<&Path>,
+) -> Result<PathBuf, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let Some(prepared) = prepare(
+        opts,
+        validate::Locations::Skip,
+        Run::Once,
+        &mut Timings::start(),
+        &mut diags,
+    ) else {
+        diagnostic::sort(&mut diags);
+        return Err(diags);
+    };
+    let site = &prepared.site;
+    let refuse = |message: String, hint: &str| {
+        vec![Diagnostic::error(&opts.content, 0, 0, message).with_hint(hint)]
+    };
+    let ids: Vec<&str> = site.plans.iter().map(|p| p.id.as_str()).collect();
+    let chosen = match plan {
+        Some(id) => site.plans.iter().find(|p| p.id == id),
+        None if site.plans.len() == 1 => site.plans.first(),
+        None => None,
+    };
+    let Some(chosen) = chosen else {
+        let message = match plan {
+            Some(id) => format!("there is no plan `{id}` in {}", opts.content.display()),
+            None => "this site has several plans: say which one".to_string(),
+        };
+        return Err(refuse(
+            message,
+            &format!("run `tiendo template PLAN` with one of: {}", ids.join(", ")),
+        ));
+    };
+    let dir = prepared.dirs.get(&chosen.id).cloned().unwrap_or_default();
+    let path = match output {
+        Some(p) => p.to_path_buf(),
+        None => {
+            if let Ok(files) = sheet::find(&dir)
+                && let Some(f) = files.first()
+            {
+                return Err(vec![
+                    Diagnostic::error(
+                        f,
+                        0,
+                        0,
+                        "this file already holds the plan's updates, so it is not replaced",
+                    )
+                    .with_hint(
+                        "fill that file, or pass --output to write a new workbook somewhere else",
+                    ),
+                ]);
+            }
+            dir.join(sheet::WORKBOOKS[0])
+        }
+    };
+    if path.exists() {
+        return Err(vec![
+            Diagnostic::error(
+                &path,
+                0,
+                0,
+                "this file already exists: it may hold figures, so it is not replaced",
+            )
+            .with_hint("choose another file with --output, or move the old one away first"),
+        ]);
+    }
+    let lang = prepared.theme.langs.get(&site.locale);
+    let english = site.locale == "en";
+    let written = lang
+        .ok_or_else(|| "the theme has no strings for the site's locale".to_string())
+        .and_then(|lang| {
+            // Written beside the target and renamed into place: never a half-written workbook.
+            let tmp = path.with_extension("xlsx.tiendo-tmp");
+            workbook::write(chosen, lang, english, &tmp).map_err(|e| e.to_string())?;
+            std::fs::rename(&tmp, &path).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                e.to_string()
+            })
+        });
+    match written {
+        Ok(()) => Ok(path),
+        Err(e) => Err(vec![Diagnostic::error(&path, 0, 0, format!("cannot write the workbook: {e}")).with_hint(
+            "check that the folder exists and can be written to, and that the file is not open in Excel",
+        )]),
+    }
+}
+
 /// Adds the source line to diagnostics created without the file's text at hand.
 fn attach_sources(diags: &mut [Diagnostic]) {
     let mut cache: std::collections::BTreeMap<PathBuf, Option<String>> = Default::default();
+    // A spreadsheet's row is not a line of text to show (its column is the cell's).
+    let sheet = |d: &Diagnostic| {
+        d.file
+            .extension()
+            .is_some_and(|x| x == "csv" || x == "xlsx" || x == "ods")
+    };
     for d in diags
         .iter_mut()
-        .filter(|d| d.source_line.is_none() && d.line > 0)
+        .filter(|d| d.source_line.is_none() && d.line > 0 && !sheet(d))
     {
         let text = cache.entry(d.file.clone()).or_insert_with(|| {
             std::fs::read(&d.file)

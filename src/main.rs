@@ -62,6 +62,9 @@ enum Command {
     Check {
         #[command(flatten)]
         input: Input,
+        /// Judge as if today were this date, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<chrono::NaiveDate>,
     },
     /// Preview the site on http://127.0.0.1:PORT/, rebuilding and reloading the open page after
     /// every change to content/ or themes/. Writes nothing.
@@ -76,6 +79,18 @@ enum Command {
     Init {
         /// The new project folder.
         dir: PathBuf,
+    },
+    /// Write a ready-to-fill workbook (.xlsx) for a plan's next update: every indicator and task
+    /// with its target and latest figure, and empty columns for new figures. By default it is
+    /// written to the plan folder as updates.xlsx, which `build` reads.
+    Template {
+        #[command(flatten)]
+        input: Input,
+        /// The plan's folder name (may be left out when the site has one plan).
+        plan: Option<String>,
+        /// Where to write the workbook (an existing file is never replaced).
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Print the JSON Schema of the content files (site, plan, sector).
     Schema,
@@ -146,7 +161,7 @@ fn main() -> ExitCode {
                 ..out
             },
         ),
-        Command::Check { input } => check(input, out),
+        Command::Check { input, today } => check(input, today.unwrap_or_else(today_utc), out),
         Command::Serve { input, port } => {
             match tiendo::serve::serve(options(&input, PathBuf::new()), port) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -154,6 +169,23 @@ fn main() -> ExitCode {
                     eprintln!("error: {e}");
                     ExitCode::from(1)
                 }
+            }
+        }
+        Command::Template {
+            input,
+            plan,
+            output,
+        } => {
+            let opts = options(&input, PathBuf::from("output"));
+            match tiendo::template(&opts, plan.as_deref(), output.as_deref()) {
+                Ok(path) => {
+                    println!(
+                        "wrote {}; fill in the new figures, then run `tiendo check` and `tiendo build`",
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => fail(&diags, "template failed"),
             }
         }
         Command::Init { dir } => match tiendo::init::init(&dir) {
@@ -258,9 +290,24 @@ fn build(input: Input, output: PathBuf, force: bool, out: Console) -> ExitCode {
     }
 }
 
-fn check(input: Input, out: Console) -> ExitCode {
+/// `YYYY-MM-DD`, for `--today`.
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD, e.g. 2025-01-31"))
+}
+
+/// Today's date (UTC) from the system clock.
+fn today_utc() -> chrono::NaiveDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(0), 0)
+        .map_or(chrono::NaiveDate::MIN, |t| t.date_naive())
+}
+
+fn check(input: Input, today: chrono::NaiveDate, out: Console) -> ExitCode {
     let opts = options(&input, PathBuf::from("output"));
-    let diags = tiendo::check(&opts);
+    let diags = tiendo::check(&opts, today);
     let denied = input.deny_warnings && !diags.is_empty();
     if tiendo::diagnostic::has_errors(&diags) || denied {
         return fail(&diags, "check failed");

@@ -210,7 +210,13 @@ fn several_plans_get_an_index_and_their_own_folders() {
         .unwrap()
         .replace("year: 2024", "year: 2025")
         .replace("2024-10-15", "2025-10-15");
-    fs::write(&plan, yaml).unwrap();
+    // Listed first by its `order`; its document number and date are not known, so left out.
+    let yaml: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with("document:") && !l.starts_with("date:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&plan, format!("{yaml}order: 1\n")).unwrap();
     // Actuals of the 2024 file fall outside 2025: the copy keeps only its tasks.
     let sector = content.join("tinh-2025/sectors/kinh-te.yaml");
     let s = fs::read_to_string(&sector).unwrap();
@@ -267,9 +273,21 @@ fn several_plans_get_an_index_and_their_own_folders() {
         ]
     );
     let index = fs::read_to_string(work.join("output/index.html")).unwrap();
+    let (first, second) = (
+        index.find("href=\"tinh-2025/index.html\"").unwrap(),
+        index.find("href=\"tinh-2024/index.html\"").unwrap(),
+    );
+    assert!(first < second, "the plan with `order: 1` comes first");
+    let overview = fs::read_to_string(work.join("output/tinh-2025/index.html")).unwrap();
     assert!(
-        index.contains("href=\"tinh-2024/index.html\"")
-            && index.contains("href=\"tinh-2025/index.html\"")
+        visible_text(&overview).contains("Số văn bản chưa rõ Ngày ban hành chưa rõ"),
+        "an unknown document and date are said to be unknown, never invented"
+    );
+    let json = fs::read_to_string(work.join("output/tinh-2025/data/plan.json")).unwrap();
+    assert!(
+        json.contains(r#""document":null,"date":null"#),
+        "{}",
+        &json[..200]
     );
     let sector_page =
         fs::read_to_string(work.join("output/tinh-2025/sectors/kinh-te.html")).unwrap();
@@ -331,6 +349,13 @@ fn every_bad_fixture_fails_with_its_located_message() {
                 !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
                 "{name}: no panic"
             );
+            // Editors read these: never a Rust type, serde's words or a Rust path.
+            for word in ["enum", "variant", "struct", "serde", "::", "Option<", "f64"] {
+                assert!(
+                    !stderr.contains(word),
+                    "{name} ({cmd}): the message speaks Rust (`{word}`):\n{stderr}"
+                );
+            }
             assert!(
                 !case.join("output").exists(),
                 "{name}: nothing written into the case"
@@ -765,7 +790,8 @@ fn one_changed_figure_rewrites_only_the_pages_that_show_it() {
 #[test]
 fn check_warns_editorially_and_deny_warnings_fails() {
     let fixture = root().join("tests/fixtures/sites/every-kind");
-    let out = tiendo(&fixture, &["check"]);
+    // Judged in the plan year (its `as_of` is 2024-10-15), so the year is not over yet.
+    let out = tiendo(&fixture, &["check", "--today", "2024-11-01"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
@@ -782,7 +808,10 @@ fn check_warns_editorially_and_deny_warnings_fails() {
         stderr.contains("warning: task `hop-tac-xa` is overdue and has no update"),
         "{stderr}"
     );
-    let denied = tiendo(&fixture, &["check", "--deny-warnings"]);
+    let denied = tiendo(
+        &fixture,
+        &["check", "--deny-warnings", "--today", "2024-11-01"],
+    );
     assert_eq!(denied.status.code(), Some(1));
     assert!(
         text(&denied)
@@ -805,6 +834,42 @@ fn check_warns_editorially_and_deny_warnings_fails() {
 }
 
 #[test]
+fn check_warns_when_the_plan_year_is_over_but_statuses_are_not() {
+    let fixture = root().join("tests/fixtures/sites/every-kind");
+    let warning = "content/tinh-2024/plan.yaml:7:8: warning: the plan year 2024 is over, but \
+                   statuses are decided as of 2024-10-15 (the `as_of` in plan.yaml)";
+    for (today, warned) in [("2024-12-31", false), ("2025-01-01", true)] {
+        let out = tiendo(&fixture, &["check", "--today", today]);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert_eq!(stderr.contains(warning), warned, "{today}: {stderr}");
+        if warned {
+            assert!(stderr.contains("e.g. `as_of: 2025-01-01`"), "{stderr}");
+        }
+    }
+    // Without `as_of`, the newest publication date decides, and the warning names it.
+    let work = scratch("year-over");
+    copy_dir(&fixture.join("content"), &work.join("content"));
+    let plan_yaml = work.join("content/tinh-2024/plan.yaml");
+    let text_of = fs::read_to_string(&plan_yaml).unwrap();
+    fs::write(&plan_yaml, text_of.replace("as_of: 2024-10-15\n", "")).unwrap();
+    let out = tiendo(&work, &["check", "--today", "2026-12-02"]);
+    let (_, stderr) = text(&out);
+    assert!(
+        stderr.contains("content/tinh-2024/plan.yaml:6:7: warning: the plan year 2024 is over")
+            && stderr.contains("the newest publication date in the data"),
+        "{stderr}"
+    );
+    let bad = tiendo(&fixture, &["check", "--today", "2025-13-01"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a wrong --today is a usage error"
+    );
+    fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
 fn init_makes_a_project_that_builds_at_once() {
     let work = scratch("init");
     let project = work.join("ke-hoach");
@@ -819,7 +884,11 @@ fn init_makes_a_project_that_builds_at_once() {
         "the starter builds without warnings: {stderr}"
     );
     assert!(stdout.contains("10 pages"), "{stdout}");
-    let checked = tiendo(&project, &["check", "--deny-warnings"]);
+    // Judged within the sample's plan year (after it, `check` rightly asks for an `as_of`).
+    let checked = tiendo(
+        &project,
+        &["check", "--deny-warnings", "--today", "2024-11-01"],
+    );
     assert_eq!(checked.status.code(), Some(0), "{}", text(&checked).1);
     // What a new editor first sees: statuses, gaps and provisional marks in words.
     let page = fs::read_to_string(project.join("output/sectors/kinh-te.html")).unwrap();

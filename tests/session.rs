@@ -204,6 +204,15 @@ fn partial_rebuilds_equal_full_builds() {
     );
     step(&mut session, &mut files, &opts, &[b.join("plan.yaml")]);
 
+    // A plan's name or place among the plans shows in every page's plan switcher: a full
+    // rebuild is needed (and gives the new order).
+    edit(
+        &b.join("plan.yaml"),
+        "short_title: Tỉnh Mẫu 2024",
+        "short_title: Tỉnh Mẫu\norder: 1",
+    );
+    assert!(session.rebuild(&[b.join("plan.yaml")]).is_none());
+
     // Beyond plan folders: a full rebuild is needed.
     assert!(session.rebuild(&[content.join("site.yaml")]).is_none());
     assert!(

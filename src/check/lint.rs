@@ -2,15 +2,141 @@
 //! publishing — stale or unsourced figures, targets still without any figure after their first
 //! reporting period, overdue tasks nobody has commented on. Pure: model in, warnings out.
 
+use std::collections::BTreeSet;
+
 use chrono::{Days, NaiveDate};
 
-use crate::diagnostic::Diagnostic;
-use crate::model::{Plan, Target, Value};
+use crate::diagnostic::{Diagnostic, Loc};
+use crate::model::{AsOf, Direction, Plan, Source, Target, Value};
 use crate::status::{PlanStatus, Status};
+
+/// When the plan year is over (`today` is after it) but statuses are still decided at a date
+/// inside it, targets without a figure stay "not yet due" for good: says so, and what to set.
+pub fn year_over(plan: &Plan, today: NaiveDate) -> Option<Diagnostic> {
+    let year_end = NaiveDate::from_ymd_opt(plan.year, 12, 31)?;
+    if today <= year_end || plan.as_of > year_end {
+        return None;
+    }
+    let from = match plan.as_of_from {
+        AsOf::Given => "the `as_of` in plan.yaml",
+        AsOf::NewestFigure => {
+            "the newest publication date in the data, as plan.yaml has no `as_of`"
+        }
+    };
+    Some(
+        Diagnostic::warning_at(
+            &plan.at,
+            format!(
+                "the plan year {} is over, but statuses are decided as of {} ({from}): \
+                 targets without a figure stay “not yet due” and tasks due after that date never become overdue",
+                plan.year, plan.as_of
+            ),
+        )
+        .with_hint(format!(
+            "set `as_of:` in plan.yaml to the date the site reports on, e.g. `as_of: {today}`; \
+             targets still without a figure then show “no data”"
+        )),
+    )
+}
+
+/// Warnings about the plan's shape: no sectors, a direction that contradicts the target, a
+/// declared source nothing uses, a note citing a source key that is not declared.
+fn shape(plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if plan.sectors.is_empty() {
+        out.push(
+            Diagnostic::warning_at(&plan.at, format!("plan `{}` has no sectors", plan.id))
+                .with_hint("add a file sectors/<id>.yaml with its indicators and tasks (see `tiendo init`)"),
+        );
+    }
+    let indicators = plan.sectors.iter().flat_map(|s| &s.indicators);
+    for i in indicators.clone() {
+        let (kind, better, other) = match (i.better, &i.target) {
+            (Direction::Lower, Target::AtLeast(_) | Target::MoreThan(_)) => {
+                ("a minimum", "lower", "at_most")
+            }
+            (Direction::Higher, Target::AtMost(_) | Target::LessThan(_)) => {
+                ("a maximum", "higher", "at_least")
+            }
+            _ => continue,
+        };
+        let flipped = if better == "lower" { "higher" } else { "lower" };
+        out.push(
+            Diagnostic::warning_at(&i.at, format!("`{}` is better {better}, but its target is {kind}", i.id))
+                .with_hint(format!(
+                    "if {better} is better, the target is probably `{other}`; if not, write `better: {flipped}`"
+                )),
+        );
+    }
+    let mut notes: Vec<(&Loc, &str)> = Vec::new();
+    let mut used: Vec<&Source> = Vec::new();
+    for i in indicators {
+        notes.extend(i.note.as_deref().map(|n| (&i.at, n)));
+        if let Some(b) = &i.baseline {
+            notes.extend(b.note.as_deref().map(|n| (&i.at, n)));
+            used.extend(&b.source);
+        }
+        for a in &i.actuals {
+            notes.extend(a.note.as_deref().map(|n| (&a.at, n)));
+            used.extend(&a.source);
+        }
+    }
+    for t in plan.sectors.iter().flat_map(|s| &s.tasks) {
+        if let Some(u) = &t.update {
+            notes.push((&t.at, &u.note));
+            used.extend(&u.source);
+        }
+    }
+    let mut cited: BTreeSet<&str> = BTreeSet::new();
+    for (at, note) in notes {
+        for word in note.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')) {
+            if plan.sources.contains_key(word) {
+                cited.insert(word);
+            } else if looks_like_a_key(word, plan) {
+                let declared: Vec<&str> = plan.sources.keys().map(String::as_str).collect();
+                out.push(
+                    Diagnostic::warning_at(at, format!("a note cites `{word}`, but plan.yaml declares no source `{word}`"))
+                        .with_hint(format!(
+                            "declare it under `sources:` in plan.yaml, or correct the key (declared: {})",
+                            declared.join(", ")
+                        )),
+                );
+            }
+        }
+    }
+    for (key, source) in &plan.sources {
+        if !used.contains(&source) && !cited.contains(key.as_str()) {
+            let at = plan.sources_at.get(key).unwrap_or(&plan.at);
+            out.push(
+                Diagnostic::warning_at(
+                    at,
+                    format!("source `{key}` is declared but no figure, update or note uses it"),
+                )
+                .with_hint(format!(
+                    "cite it with `source: {key}` where it is used, or remove it from plan.yaml"
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// A word shaped like the plan's source keys (letters then digits, with a declared key's
+/// letters: `S12` when `S1`… are declared).
+fn looks_like_a_key(word: &str, plan: &Plan) -> bool {
+    let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = word.len() - letters.len();
+    digits > 0
+        && !letters.is_empty()
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
+        && plan.sources.keys().any(|k| {
+            k.trim_end_matches(|c: char| c.is_ascii_digit()) == letters && k.len() > letters.len()
+        })
+}
 
 /// Every editorial warning for a plan, in file order, reading the statuses decided for it.
 pub fn lint(plan: &Plan, decided: &PlanStatus) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = shape(plan);
     let as_of = plan.as_of;
     let first_quarter_due = NaiveDate::from_ymd_opt(plan.year, 3, 31)
         .and_then(|d| d.checked_add_days(Days::new(u64::from(plan.report_lag_days))));
@@ -94,11 +220,14 @@ mod tests {
             title: "t".into(),
             short_title: "t".into(),
             issuer: "i".into(),
-            document: "d".into(),
-            date: d(2024, 1, 19),
+            document: Some("d".into()),
+            date: Some(d(2024, 1, 19)),
+            order: None,
             year: 2024,
             source_url: None,
             as_of,
+            as_of_from: AsOf::Given,
+            at: Loc::default(),
             tolerance: 0.1,
             stale_after_days: 180,
             report_lag_days: 45,
@@ -115,6 +244,7 @@ mod tests {
                 tasks,
             }],
             sources: Default::default(),
+            sources_at: Default::default(),
         }
     }
 
@@ -178,6 +308,50 @@ mod tests {
                 "s.yaml:9:7: the latest figure of `stale` is 205 days old (published 2024-04-10)",
                 "s.yaml:9:7: the 2024-09 figure of `unsourced` has no source",
                 "s.yaml:3:5: `missing` has no actual yet",
+            ]
+        );
+    }
+
+    #[test]
+    fn warns_about_the_plan_shape() {
+        let messages =
+            |p: &Plan| -> Vec<String> { shape(p).into_iter().map(|d| d.message).collect() };
+        let mut empty = plan(vec![], vec![], d(2024, 10, 1));
+        empty.sectors.clear();
+        assert_eq!(messages(&empty), ["plan `p` has no sectors"]);
+
+        let mut lower = indicator("thua", vec![]);
+        lower.better = Direction::Lower;
+        let mut higher = indicator("ngheo", vec![]);
+        higher.target = Target::LessThan(3.0);
+        let mut fine = indicator("no-xau", vec![]);
+        fine.better = Direction::Lower;
+        fine.target = Target::AtMost(3.0);
+        assert_eq!(
+            messages(&plan(vec![lower, higher, fine], vec![], d(2024, 10, 1))),
+            [
+                "`thua` is better lower, but its target is a minimum",
+                "`ngheo` is better higher, but its target is a maximum",
+            ]
+        );
+
+        let mut cited = indicator("grdp", vec![("2024-06", d(2024, 7, 10), false)]);
+        cited.actuals[0].note = Some("Theo S1 và S12; S1-bis, XS2, 2024 không phải khoá.".into());
+        let mut p = plan(vec![cited], vec![], d(2024, 10, 1));
+        let source = |t: &str| Source {
+            title: t.into(),
+            url: None,
+        };
+        p.sources = [("S1", "cited"), ("S2", "unused"), ("S3", "used")]
+            .into_iter()
+            .map(|(k, t)| (k.to_string(), source(t)))
+            .collect();
+        p.sectors[0].indicators[0].actuals[0].source = Some(source("used"));
+        assert_eq!(
+            messages(&p),
+            [
+                "a note cites `S12`, but plan.yaml declares no source `S12`",
+                "source `S2` is declared but no figure, update or note uses it",
             ]
         );
     }

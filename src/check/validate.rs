@@ -1,7 +1,7 @@
 //! Checks the meaning of what `load` parsed and builds the typed plan. Every problem is
 //! collected with its file, line and column; the model is only used when there are none.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -13,6 +13,10 @@ use crate::model::*;
 use crate::period::{self, Period};
 use crate::status::Status;
 use crate::yaml::Spans;
+
+/// Figures and task updates from a plan's spreadsheet, merged into its sectors.
+#[path = "updates.rs"]
+mod updates;
 
 /// Reports problems in one file.
 /// Which variant of a translatable text a site shows.
@@ -50,6 +54,9 @@ struct Checker<'a> {
     diags: &'a mut Vec<Diagnostic>,
     texts: Texts,
     locations: Locations,
+    /// For a spreadsheet, how messages name its cells: `Some("sheet `Số liệu`")`, or
+    /// `Some("")` for a CSV file; `None` for YAML.
+    cells: Option<&'a str>,
 }
 
 impl Checker<'_> {
@@ -75,6 +82,14 @@ impl Checker<'_> {
         hint: String,
     ) {
         let (line, col) = self.spans.get(path);
+        let message = match self.cells {
+            None => message,
+            Some(sheet) => {
+                let cell = crate::sheet::Cell { row: line, col }.name();
+                let sep = if sheet.is_empty() { "" } else { ", " };
+                format!("{sheet}{sep}cell {cell}: {message}")
+            }
+        };
         self.diags.push(
             make(&self.file.path, line, col, message)
                 .with_source(&self.file.text)
@@ -191,7 +206,11 @@ pub fn validate(
         diags.extend(found);
         plans.extend(p);
     }
-    plans.sort_by(|a, b| a.id.cmp(&b.id));
+    // By `order` where given, the others after them by folder name.
+    plans.sort_by(|a, b| {
+        let key = |p: &Plan| (p.order.is_none(), p.order, p.id.clone());
+        key(a).cmp(&key(b))
+    });
     let title = title.unwrap_or_else(|| match plans.as_slice() {
         [only] => only.title.clone(),
         _ => "tiendo".to_string(),
@@ -224,6 +243,7 @@ fn site_settings(
         diags,
         texts: Texts::Vietnamese,
         locations: Locations::Skip,
+        cells: None,
     };
     let s = &doc.value;
     let locale = s.locale.clone().unwrap_or_else(|| "vi".into());
@@ -271,6 +291,7 @@ fn plan(
         diags,
         texts,
         locations,
+        cells: None,
     };
     if !is_safe_id(&src.id) {
         c.error(
@@ -282,47 +303,30 @@ fn plan(
             format!("rename the folder to `{}`", crate::slug::slugify(&src.id)),
         );
     }
-    let date = c.date("date", &p.date);
+    let date = p.date.as_ref().map(|d| c.date("date", d));
     let given_as_of = p.as_of.as_ref().and_then(|t| c.date("as_of", t));
-    if !(1900..=2200).contains(&p.year) {
-        c.error(
-            "year",
-            format!("{} is not a plausible plan year", p.year),
-            "write the four-digit year, e.g. 2024",
-        );
-    }
-    let tolerance = p.tolerance_percent.unwrap_or(10.0);
-    if !(0.0..=100.0).contains(&tolerance) {
-        c.error(
-            "tolerance_percent",
-            "tolerance_percent must be between 0 and 100",
-            "the default is 10",
-        );
-    }
-    let source_url = p
-        .source_url
-        .as_deref()
-        .and_then(|u| c.web_url("source_url", "source_url", u));
+    let sources_at = p
+        .sources
+        .keys()
+        .map(|k| (k.clone(), c.loc(&format!("sources.{k}"))))
+        .collect();
+    let (as_of_from, at) = match p.as_of {
+        Some(_) => (AsOf::Given, c.loc("as_of")),
+        None => (AsOf::NewestFigure, c.loc("year")),
+    };
+    let (tolerance, source_url) = settings(&mut c, p);
     let sources = declared_sources(&mut c, p);
-    let repeated = duplicate_sector_files(src, c.diags);
-    let mut ids = IdRegistry::default();
-    let mut sectors = Vec::new();
-    // A repeated sector is not checked again: its ids would all be reported as duplicates.
-    for s in src
-        .sectors
-        .iter()
-        .filter(|s| !repeated.contains(&s.file.path))
-    {
-        if let Some(sector) = sector(s, p.year, &sources, &mut ids, (texts, locations), diags) {
-            sectors.push(sector);
-        }
-    }
-    sectors.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    let sectors = sectors_of(src, &sources, (texts, locations), diags);
     if crate::diagnostic::has_errors(diags) {
         return None;
     }
-    let date = date?;
-    let as_of = given_as_of.unwrap_or_else(|| latest_date(&sectors).unwrap_or(date));
+    // A date that was given must be valid; one left out stays unknown.
+    let date = match date {
+        Some(d) => Some(d?),
+        None => None,
+    };
+    let year_start = NaiveDate::from_ymd_opt(p.year, 1, 1)?;
+    let as_of = given_as_of.unwrap_or_else(|| latest_date(&sectors).or(date).unwrap_or(year_start));
     Some(Plan {
         id: src.id.clone(),
         title: pick(texts, &p.title, &p.title_en),
@@ -332,11 +336,15 @@ fn plan(
             _ => pick(texts, &p.title, &p.title_en),
         },
         issuer: pick(texts, &p.issuer, &p.issuer_en),
-        document: p.document.clone(),
+        document: p.document.as_ref().map(|d| pick(texts, d, &p.document_en)),
+        order: p.order,
         date,
         year: p.year,
         source_url,
         as_of,
+        as_of_from,
+        at,
+        sources_at,
         tolerance: tolerance / 100.0,
         stale_after_days: p.stale_after_days.unwrap_or(180),
         report_lag_days: p.report_lag_days.unwrap_or(45),
@@ -347,6 +355,45 @@ fn plan(
         sectors,
         sources,
     })
+}
+
+/// A plan's sectors, checked and in display order, with the figures and task updates of its
+/// spreadsheet merged in.
+fn sectors_of(
+    src: &PlanSource,
+    sources: &Sources,
+    (texts, locations): (Texts, Locations),
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Sector> {
+    let p = &src.doc.value;
+    let repeated = duplicate_sector_files(src, diags);
+    let mut ids = IdRegistry::default();
+    let mut sectors = Vec::new();
+    // A repeated sector is not checked again: its ids would all be reported as duplicates.
+    for s in src
+        .sectors
+        .iter()
+        .filter(|s| !repeated.contains(&s.file.path))
+    {
+        if let Some(sector) = sector(s, p.year, sources, &mut ids, (texts, locations), diags) {
+            sectors.push(sector);
+        }
+    }
+    sectors.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    let files: BTreeMap<&str, &std::path::Path> = src
+        .sectors
+        .iter()
+        .map(|s| (s.id.as_str(), s.file.path.as_path()))
+        .collect();
+    let context = updates::Context {
+        year: p.year,
+        sources,
+        texts,
+        locations,
+        files: &files,
+    };
+    updates::merge(&src.updates, &mut sectors, &context, diags);
+    sectors
 }
 
 /// The sources declared in plan.yaml, by key, each address checked by the one URL rule.
@@ -421,6 +468,31 @@ fn latest_date(sectors: &[Sector]) -> Option<NaiveDate> {
     actuals.chain(updates).max()
 }
 
+/// The plan's year, tolerance and document link, checked: the tolerance (a fraction) and the
+/// link.
+fn settings(c: &mut Checker<'_>, p: &input::PlanFile) -> (f64, Option<String>) {
+    if !(1900..=2200).contains(&p.year) {
+        c.error(
+            "year",
+            format!("{} is not a plausible plan year", p.year),
+            "write the four-digit year, e.g. 2024",
+        );
+    }
+    let tolerance = p.tolerance_percent.unwrap_or(10.0);
+    if !(0.0..=100.0).contains(&tolerance) {
+        c.error(
+            "tolerance_percent",
+            "tolerance_percent must be between 0 and 100",
+            "the default is 10",
+        );
+    }
+    let source_url = p
+        .source_url
+        .as_deref()
+        .and_then(|u| c.web_url("source_url", "source_url", u));
+    (tolerance, source_url)
+}
+
 /// Ids already used in a plan, with where they were first defined.
 #[derive(Default)]
 struct IdRegistry {
@@ -465,6 +537,7 @@ fn sector(
         diags,
         texts,
         locations,
+        cells: None,
     };
     if !is_safe_id(&src.id) {
         c.error(
@@ -669,79 +742,164 @@ fn actuals(
     milestone: bool,
     sources: &Sources,
 ) -> Vec<Actual> {
-    let mut actuals = Vec::new();
+    let mut actuals: Vec<Actual> = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, a) in ind.actuals.iter().enumerate() {
         let ap = format!("{path}.actuals[{i}]");
-        let period = match Period::parse(&a.period) {
-            Some(p) if p.year == year => Some(p),
-            Some(p) => {
-                c.error(
-                    &format!("{ap}.period"),
-                    format!("period `{}` is outside the plan year {year}", a.period),
-                    format!(
-                        "actuals report on the plan year; put the {} figure in `baseline`",
-                        p.year
-                    ),
-                );
-                None
-            }
-            None => {
-                c.error(
-                    &format!("{ap}.period"),
-                    format!("`{}` is not a period", a.period),
-                    format!("write one of: {}", period::FORMATS),
-                );
-                None
-            }
+        let Some(actual) = actual(c, &ap, a, year, milestone, sources) else {
+            continue;
         };
-        let as_of = c.date(&format!("{ap}.as_of"), &a.as_of);
-        let value = match (a.value, milestone) {
-            (ActualValue::Number(v), false) => {
-                c.finite(&format!("{ap}.value"), v).map(Value::Number)
-            }
-            (ActualValue::Reached(b), true) => Some(Value::Reached(b)),
-            (ActualValue::Number(_), true) => {
-                c.error(
-                    &format!("{ap}.value"),
-                    "a milestone's actual is `true` (reached) or `false` (not yet)",
-                    "write value: true or value: false",
-                );
-                None
-            }
-            (ActualValue::Reached(_), false) => {
-                c.error(
-                    &format!("{ap}.value"),
-                    "this indicator's actuals must be numbers",
-                    "write the reported figure, e.g. value: 7.02",
-                );
-                None
-            }
-        };
-        let src = source(c, &format!("{ap}.source"), a.source.as_ref(), sources);
-        if let (Some(period), Some(as_of), Some(value)) = (period, as_of, value) {
-            if !seen.insert((period.code(), as_of)) {
-                c.error(
-                    &format!("{ap}.period"),
-                    format!(
-                        "two actuals for {} published on the same day",
-                        period.code()
-                    ),
-                    "keep one, or give a revised figure its own as_of date",
-                );
-            }
-            actuals.push(Actual {
-                at: c.loc(&ap),
-                period,
-                value,
-                as_of,
-                source: src,
-                note: a.note.as_ref().map(|n| c.pick(n, &a.note_en)),
-                provisional: a.provisional,
-            });
+        if !seen.insert((actual.period.code(), actual.as_of)) {
+            c.error(
+                &format!("{ap}.period"),
+                format!(
+                    "two actuals for {} published on the same day",
+                    actual.period.code()
+                ),
+                "keep one, or give a revised figure its own as_of date",
+            );
         }
+        actuals.push(actual);
     }
     actuals
+}
+
+/// One reported figure, checked: its period in the plan year, its date, a value of the right
+/// kind (a number, or reached/not for a milestone), its source, and when it was published.
+/// `ap` is its path in the file (a YAML path, or a spreadsheet row's).
+fn actual(
+    c: &mut Checker<'_>,
+    ap: &str,
+    a: &input::ActualFile,
+    year: i32,
+    milestone: bool,
+    sources: &Sources,
+) -> Option<Actual> {
+    let period = match Period::parse(&a.period) {
+        Some(p) if p.year == year => Some(p),
+        Some(p) => {
+            c.error(
+                &format!("{ap}.period"),
+                format!("period `{}` is outside the plan year {year}", a.period),
+                format!(
+                    "actuals report on the plan year; put the {} figure in `baseline`",
+                    p.year
+                ),
+            );
+            None
+        }
+        None => {
+            c.error(
+                &format!("{ap}.period"),
+                format!("`{}` is not a period", a.period),
+                format!("write one of: {}", period::FORMATS),
+            );
+            None
+        }
+    };
+    let as_of = c.date(&format!("{ap}.as_of"), &a.as_of);
+    let value = match (a.value, milestone) {
+        (ActualValue::Number(v), false) => c.finite(&format!("{ap}.value"), v).map(Value::Number),
+        (ActualValue::Reached(b), true) => Some(Value::Reached(b)),
+        (ActualValue::Number(_), true) => {
+            c.error(
+                &format!("{ap}.value"),
+                "a milestone's actual is `true` (reached) or `false` (not yet)",
+                "write value: true or value: false",
+            );
+            None
+        }
+        (ActualValue::Reached(_), false) => {
+            c.error(
+                &format!("{ap}.value"),
+                "this indicator's actuals must be numbers",
+                "write the reported figure, e.g. value: 7.02",
+            );
+            None
+        }
+    };
+    let src = source(c, &format!("{ap}.source"), a.source.as_ref(), sources);
+    let (period, as_of, value) = (period?, as_of?, value?);
+    published_in_time(
+        c,
+        &format!("{ap}.as_of"),
+        &period,
+        as_of,
+        &value,
+        a.provisional,
+    );
+    Some(Actual {
+        at: c.loc(ap),
+        period,
+        value,
+        as_of,
+        source: src,
+        note: a.note.as_ref().map(|n| c.pick(n, &a.note_en)),
+        provisional: a.provisional == Some(true),
+    })
+}
+
+/// What is wrong with when a figure was published, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Published {
+    /// Before its period began: almost always a typo (in the year especially).
+    BeforeStart,
+    /// A number published before its period ended without saying whether it is an estimate
+    /// (`provisional: true`) or already final (`provisional: false`).
+    EarlyUnmarked,
+}
+
+/// Checks a figure's publication date against its period: on or after its first day, and, for
+/// a number published on or before its last day, marked either way.
+fn published(
+    period: &Period,
+    as_of: NaiveDate,
+    value: &Value,
+    provisional: Option<bool>,
+) -> Option<Published> {
+    if as_of < period.start() {
+        Some(Published::BeforeStart)
+    } else if as_of <= period.end() && matches!(value, Value::Number(_)) && provisional.is_none() {
+        Some(Published::EarlyUnmarked)
+    } else {
+        None
+    }
+}
+
+/// Reports a figure published at an impossible or unmarked time (see [`published`]).
+fn published_in_time(
+    c: &mut Checker<'_>,
+    path: &str,
+    period: &Period,
+    as_of: NaiveDate,
+    value: &Value,
+    provisional: Option<bool>,
+) {
+    let (code, start, end) = (period.code(), period.start(), period.end());
+    match published(period, as_of, value, provisional) {
+        None => {}
+        Some(Published::BeforeStart) => c.error(
+            path,
+            format!("this {code} figure is dated {as_of}, before its period began on {start}"),
+            format!(
+                "check the date it was published (the year especially): a {code} figure is \
+                 published after {start}"
+            ),
+        ),
+        Some(Published::EarlyUnmarked) => c.error(
+            path,
+            format!(
+                "this {code} figure is dated {as_of}, before its period was over (it ends on \
+                 {end}), so it is an estimate"
+            ),
+            format!(
+                "add `provisional: true` to the figure (pages then mark it as an estimate); if it \
+                 is already final (the event is over), write `provisional: false`; if the date \
+                 is mistyped, correct it (perhaps {})",
+                as_of.with_year(as_of.year() + 1).unwrap_or(as_of)
+            ),
+        ),
+    }
 }
 
 /// An editor's status override: a known status (the old names read with a warning) and a
@@ -789,7 +947,7 @@ fn status_override(
         }
         Some(Override {
             status: st?,
-            reason: o.reason.clone(),
+            reason: c.pick(&o.reason, &o.reason_en),
         })
     })
 }
@@ -831,7 +989,7 @@ fn indicator(
         better: ind.better.unwrap_or(Direction::Higher),
         section: ind.section.clone(),
         headline: ind.headline,
-        wording: ind.wording.clone(),
+        wording: ind.wording.as_ref().map(|w| c.pick(w, &ind.wording_en)),
         target: target?,
         baseline,
         series: ind.series.unwrap_or(SeriesKind::Ytd),
@@ -888,9 +1046,47 @@ fn task(
         },
         section: t.section.clone(),
         due: due?,
-        due_wording: t.due_wording.clone(),
+        due_wording: t.due_wording.as_ref().map(|w| c.pick(w, &t.due_wording_en)),
         state: t.status,
         done_on,
         update,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_figure_is_published_after_its_period_begins_and_marked_when_early() {
+        let q4 = Period::parse("2024-Q4").unwrap();
+        let n = Value::Number(7.1);
+        assert_eq!(
+            published(&q4, d(2024, 9, 30), &n, Some(true)),
+            Some(Published::BeforeStart)
+        );
+        assert_eq!(
+            published(&q4, d(2024, 10, 1), &n, None),
+            Some(Published::EarlyUnmarked)
+        );
+        assert_eq!(
+            published(&q4, d(2024, 12, 31), &n, None),
+            Some(Published::EarlyUnmarked)
+        );
+        assert_eq!(published(&q4, d(2024, 12, 31), &n, Some(true)), None);
+        assert_eq!(published(&q4, d(2024, 12, 31), &n, Some(false)), None);
+        assert_eq!(published(&q4, d(2025, 1, 1), &n, None), None);
+        // A milestone may be reached before its period ends; not before it begins.
+        let year = Period::parse("2024").unwrap();
+        let reached = Value::Reached(true);
+        assert_eq!(published(&year, d(2024, 6, 1), &reached, None), None);
+        assert_eq!(
+            published(&year, d(2023, 12, 31), &reached, None),
+            Some(Published::BeforeStart)
+        );
+    }
 }

@@ -20,8 +20,10 @@ struct PlanJson<'a> {
     id: &'a str,
     title: &'a str,
     issuer: &'a str,
-    document: &'a str,
-    date: String,
+    /// Null when the plan does not give it.
+    document: Option<&'a str>,
+    /// Null when the plan does not give it.
+    date: Option<String>,
     year: i32,
     as_of: String,
     source_url: Option<&'a str>,
@@ -318,8 +320,8 @@ fn plan_json(plan: &Plan, sectors: &[Arc<SectorData>], path: &str) -> Result<Vec
         id: &plan.id,
         title: &plan.title,
         issuer: &plan.issuer,
-        document: &plan.document,
-        date: plan.date.to_string(),
+        document: plan.document.as_deref(),
+        date: plan.date.map(|d| d.to_string()),
         year: plan.year,
         as_of: plan.as_of.to_string(),
         source_url: published(plan.source_url.as_deref()),

@@ -211,7 +211,12 @@ pub fn render_plans(
             site,
             lang,
             templates: &templates,
-            summaries: memo.summaries.values().collect(),
+            // In the site's order of plans (`order`, then folder name).
+            summaries: site
+                .plans
+                .iter()
+                .filter_map(|p| memo.summaries.get(&p.id))
+                .collect(),
             paths: &memo.paths,
         };
         unit.site(&cx, &emit);

@@ -35,16 +35,22 @@ pub struct Plan {
     pub short_title: String,
     /// Issuing body.
     pub issuer: String,
-    /// Document number.
-    pub document: String,
-    /// Issue date.
-    pub date: NaiveDate,
+    /// Document number, if known.
+    pub document: Option<String>,
+    /// Issue date, if known.
+    pub date: Option<NaiveDate>,
+    /// Position among the site's plans (lower first), if given.
+    pub order: Option<i64>,
     /// Plan year.
     pub year: i32,
     /// Where the document can be read.
     pub source_url: Option<String>,
     /// Date statuses are evaluated at.
     pub as_of: NaiveDate,
+    /// Where `as_of` came from.
+    pub as_of_from: AsOf,
+    /// Where plan.yaml sets `as_of` (or, without one, its `year`).
+    pub at: Loc,
     /// Relative shortfall that is "at risk" rather than "off track" (0.1 = 10 %).
     pub tolerance: f64,
     /// `tiendo check` warns when the latest actual is older than this many days.
@@ -57,6 +63,17 @@ pub struct Plan {
     pub sectors: Vec<Sector>,
     /// The sources declared in plan.yaml, by key (notes may cite them by key).
     pub sources: Sources,
+    /// Where each declared source is written (for `check`).
+    pub sources_at: BTreeMap<String, Loc>,
+}
+
+/// Where a plan's status date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    /// Written in plan.yaml.
+    Given,
+    /// The newest publication date in the data (no `as_of` in plan.yaml).
+    NewestFigure,
 }
 
 /// A sector or responsible agency.

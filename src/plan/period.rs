@@ -75,6 +75,11 @@ impl Period {
         }
     }
 
+    /// The first day of the period.
+    pub fn start(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.months().0, 1).unwrap_or(NaiveDate::MIN)
+    }
+
     /// The last day of the period.
     pub fn end(&self) -> NaiveDate {
         let (_, last) = self.months();

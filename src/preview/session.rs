@@ -101,7 +101,7 @@ impl Session {
             }
             self.memo.keep(id);
         }
-        Some(self.update(&plans))
+        self.update(&plans)
     }
 
     /// Whether `file` (absolute) lies directly in plan `id`'s `sectors/` folder: a sector file
@@ -151,10 +151,12 @@ impl Session {
     /// Reloads, checks and re-renders the plans in `changed` (by id, with their changed files).
     /// On errors the session keeps the last good version of each plan and remembers the
     /// failing ones for the next rebuild.
+    /// `None` when a plan's place or name among the site's plans changed: every page's plan
+    /// switcher shows them, so everything must be rebuilt.
     fn update(
         &mut self,
         changed: &BTreeMap<String, BTreeSet<PathBuf>>,
-    ) -> Result<Rebuilt, Vec<Diagnostic>> {
+    ) -> Option<Result<Rebuilt, Vec<Diagnostic>>> {
         let started = Instant::now();
         let ids: BTreeSet<String> = changed.keys().cloned().collect();
         let reader = load::Reader::new(&self.opts.content, self.opts.max_file_bytes);
@@ -174,7 +176,15 @@ impl Session {
             // them made it into the site.
             self.dirty.extend(ids.iter().cloned());
             diagnostic::sort(&mut diags);
-            return Err(diags);
+            return Some(Err(diags));
+        }
+        let listed = |p: &crate::model::Plan| (p.short_title.clone(), p.order);
+        let moved = plans.iter().any(|plan| {
+            let old = self.project.site.plans.iter().find(|p| p.id == plan.id);
+            old.is_some_and(|old| listed(old) != listed(plan))
+        });
+        if moved {
+            return None;
         }
         for plan in plans {
             if let Some(old) = self.project.site.plans.iter_mut().find(|p| p.id == plan.id) {
@@ -203,15 +213,15 @@ impl Session {
         diagnostic::sort(&mut diags);
         if has_errors(&diags) {
             self.dirty.extend(ids.iter().cloned());
-            return Err(diags);
+            return Some(Err(diags));
         }
         self.dirty.clear();
-        Ok(Rebuilt {
+        Some(Ok(Rebuilt {
             pages: memory.into_pages(),
             replaces: Some(ids.iter().map(|id| outputs::plan_dir(site, id)).collect()),
             warnings: diags,
             millis: started.elapsed().as_millis(),
-        })
+        }))
     }
 }
 

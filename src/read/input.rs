@@ -39,10 +39,16 @@ pub struct PlanFile {
     pub issuer_en: Option<String>,
     /// Issuing body, e.g. "Ủy ban nhân dân tỉnh Tiền Giang".
     pub issuer: String,
-    /// Document number, e.g. "20/KH-UBND".
-    pub document: String,
-    /// Date the plan was issued, `YYYY-MM-DD`.
-    pub date: String,
+    /// Document number, e.g. "20/KH-UBND"; leave it out when it is not known (pages then say
+    /// so; never write a placeholder that would be published as fact).
+    pub document: Option<String>,
+    /// English form of the document number, e.g. "Plan 20/KH-UBND".
+    pub document_en: Option<String>,
+    /// Date the plan was issued, `YYYY-MM-DD`; leave it out when it is not known.
+    pub date: Option<String>,
+    /// Position among the plans of a site with several (lower first; plans without one come
+    /// after, by folder name).
+    pub order: Option<i64>,
     /// The year the plan covers.
     pub year: i32,
     /// Where the plan document can be read.
@@ -122,6 +128,8 @@ pub struct IndicatorFile {
     pub headline: bool,
     /// The target as the document words it, e.g. "từ 7,0 - 7,5%".
     pub wording: Option<String>,
+    /// The wording in English.
+    pub wording_en: Option<String>,
     /// The target: exactly one kind.
     pub target: TargetFile,
     /// The starting point the target is measured from.
@@ -222,13 +230,14 @@ pub struct ActualFile {
     pub note: Option<String>,
     /// English note.
     pub note_en: Option<String>,
-    /// An estimate or preliminary figure.
-    #[serde(default)]
-    pub provisional: bool,
+    /// An estimate or preliminary figure. A number published before its period ends must say
+    /// which it is: `true` (an estimate), or `false` when it is already final (the event is
+    /// over, e.g. the year's call-up is complete).
+    pub provisional: Option<bool>,
 }
 
 /// A reported number, or a yes/no for milestones.
-#[derive(Debug, Clone, Copy, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum ActualValue {
     /// A measured value.
@@ -291,6 +300,8 @@ pub struct OverrideFile {
     pub status: String,
     /// Why, shown to readers.
     pub reason: String,
+    /// Why, in English.
+    pub reason_en: Option<String>,
 }
 
 /// A qualitative task.
@@ -313,6 +324,8 @@ pub struct TaskFile {
     pub due: Option<String>,
     /// The deadline as the document words it, e.g. "quý I/2024".
     pub due_wording: Option<String>,
+    /// The deadline's wording in English, e.g. "Q1 2024".
+    pub due_wording_en: Option<String>,
     /// Reported state; leave it out while nothing has been reported.
     pub status: Option<TaskState>,
     /// When it was completed, `YYYY-MM-DD` (for `done`).

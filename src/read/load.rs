@@ -48,6 +48,8 @@ pub struct PlanSource {
     pub overview_en: Option<Text>,
     /// Sector files, ordered by file name.
     pub sectors: Vec<SectorSource>,
+    /// Figures and task updates from a spreadsheet beside the YAML, if any.
+    pub updates: crate::sheet::Updates,
 }
 
 /// One sector file and its commentary.
@@ -137,6 +139,12 @@ impl Reader {
 
     /// Reads a file as UTF-8, dropping a byte-order mark and normalising to NFC.
     pub fn read(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Text> {
+        let bytes = self.read_bytes(path, diags)?;
+        text_of(path, Ok(bytes), diags)
+    }
+
+    /// Reads a file's bytes (a spreadsheet), with the same checks as [`Reader::read`].
+    pub fn read_bytes(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
         let Some(size) = self.size_inside(path) else {
             diags.push(
                 Diagnostic::error(path, 0, 0, "refusing to read this file: it resolves outside the folder being read")
@@ -162,7 +170,18 @@ impl Reader {
         // The size is known: read without asking for it again.
         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
         let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
-        text_of(path, read.map(|_| bytes), diags)
+        match read {
+            Ok(_) => Some(bytes),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    path,
+                    0,
+                    0,
+                    format!("cannot read file: {e}"),
+                ));
+                None
+            }
+        }
     }
 }
 
@@ -293,6 +312,7 @@ pub fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Op
         diags.extend(found);
         sectors.extend(sector);
     }
+    let updates = load_updates(dir, reader, diags);
     Some(PlanSource {
         id,
         file,
@@ -300,7 +320,30 @@ pub fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Op
         overview,
         overview_en,
         sectors,
+        updates,
     })
+}
+
+/// Reads the spreadsheet of updates beside a plan's YAML, if there is one.
+fn load_updates(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> crate::sheet::Updates {
+    let mut updates = crate::sheet::Updates::default();
+    let files = match crate::sheet::find(dir) {
+        Ok(files) => files,
+        Err(d) => {
+            diags.push(d);
+            return updates;
+        }
+    };
+    for path in files {
+        if path.extension().is_some_and(|x| x == "csv") {
+            if let Some(text) = reader.read(&path, diags) {
+                crate::sheet::read_csv(&path, &text.text, &mut updates, diags);
+            }
+        } else if let Some(bytes) = reader.read_bytes(&path, diags) {
+            updates = crate::sheet::read_workbook(&path, bytes, diags).unwrap_or_default();
+        }
+    }
+    updates
 }
 
 /// Reads and parses one sector file and its commentary.

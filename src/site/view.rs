@@ -429,10 +429,10 @@ pub struct PlanHeader {
     pub short_title: String,
     /// Issuing body.
     pub issuer: String,
-    /// Document number.
-    pub document: String,
-    /// Issue date.
-    pub date: String,
+    /// Document number, if the plan gives it.
+    pub document: Option<String>,
+    /// Issue date, if the plan gives it.
+    pub date: Option<String>,
     /// Plan year.
     pub year: i32,
     /// Data as-of date.
@@ -450,7 +450,7 @@ impl PlanHeader {
             short_title: plan.short_title.clone(),
             issuer: plan.issuer.clone(),
             document: plan.document.clone(),
-            date: lang.date(plan.date),
+            date: plan.date.map(|d| lang.date(d)),
             year: plan.year,
             as_of: lang.date(plan.as_of),
             tolerance: lang.quantity(plan.tolerance * 100.0, "%"),

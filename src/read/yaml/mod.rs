@@ -33,6 +33,14 @@ pub struct Spans {
 }
 
 impl Spans {
+    /// Spans given by path (a spreadsheet's cells, named like YAML paths).
+    pub fn from_map(map: HashMap<String, (usize, usize)>) -> Self {
+        Spans {
+            text: None,
+            map: OnceLock::from(map),
+        }
+    }
+
     /// The location of `path`, or of its nearest recorded parent.
     pub fn get(&self, path: &str) -> (usize, usize) {
         let map = self
@@ -211,6 +219,7 @@ fn plain_words(message: &str) -> String {
         .replace("expected i32", "expected a whole number")
         .replace("expected f64", "expected a number")
         .replace("expected a sequence", "expected a list")
+        .replace("unknown variant `", "unknown value `")
         .replace("expected a boolean", "expected true or false")
         .replace("invalid type: map", "invalid type: a mapping (key: value)")
         .replace("expected struct ", "expected a mapping (key: value) for ")
@@ -251,7 +260,7 @@ fn hint_for(message: &str) -> Option<String> {
                 .to_string(),
         );
     }
-    if let Some(rest) = after("unknown field `").or_else(|| after("unknown variant `")) {
+    if let Some(rest) = after("unknown field `").or_else(|| after("unknown value `")) {
         let given = rest.split('`').next().unwrap_or_default();
         let known: Vec<&str> = rest
             .split('`')
