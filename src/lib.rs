@@ -63,6 +63,8 @@ pub mod theme;
 pub mod view;
 
 // The outputs and writing.
+#[path = "output/email.rs"]
+pub mod email;
 #[path = "output/opendata.rs"]
 pub mod opendata;
 #[path = "output/outdir.rs"]
@@ -281,25 +283,7 @@ pub fn template(
         return Err(diags);
     };
     let site = &prepared.site;
-    let refuse = |message: String, hint: &str| {
-        vec![Diagnostic::error(&opts.content, 0, 0, message).with_hint(hint)]
-    };
-    let ids: Vec<&str> = site.plans.iter().map(|p| p.id.as_str()).collect();
-    let chosen = match plan {
-        Some(id) => site.plans.iter().find(|p| p.id == id),
-        None if site.plans.len() == 1 => site.plans.first(),
-        None => None,
-    };
-    let Some(chosen) = chosen else {
-        let message = match plan {
-            Some(id) => format!("there is no plan `{id}` in {}", opts.content.display()),
-            None => "this site has several plans: say which one".to_string(),
-        };
-        return Err(refuse(
-            message,
-            &format!("run `tiendo template PLAN` with one of: {}", ids.join(", ")),
-        ));
-    };
+    let chosen = choose_plan(opts, site, plan, "template")?;
     let dir = prepared.dirs.get(&chosen.id).cloned().unwrap_or_default();
     let path = match output {
         Some(p) => p.to_path_buf(),
@@ -352,6 +336,148 @@ pub fn template(
             "check that the folder exists and can be written to, and that the file is not open in Excel",
         )]),
     }
+}
+
+/// Plan `plan` of the site, or its only plan when `None`; otherwise an error naming the plans
+/// `tiendo COMMAND PLAN` accepts.
+fn choose_plan<'a>(
+    opts: &Options,
+    site: &'a model::Site,
+    plan: Option<&str>,
+    command: &str,
+) -> Result<&'a model::Plan, Vec<Diagnostic>> {
+    let chosen = match plan {
+        Some(id) => site.plans.iter().find(|p| p.id == id),
+        None if site.plans.len() == 1 => site.plans.first(),
+        None => None,
+    };
+    chosen.ok_or_else(|| {
+        let ids: Vec<&str> = site.plans.iter().map(|p| p.id.as_str()).collect();
+        let message = match plan {
+            Some(id) => format!("there is no plan `{id}` in {}", opts.content.display()),
+            None => "this site has several plans: say which one".to_string(),
+        };
+        vec![
+            Diagnostic::error(&opts.content, 0, 0, message).with_hint(format!(
+                "run `tiendo {command} PLAN` with one of: {}",
+                ids.join(", ")
+            )),
+        ]
+    })
+}
+
+/// What `tiendo email` is asked for besides the content.
+#[derive(Debug, Clone, Default)]
+pub struct EmailRequest {
+    /// The plan (may be left out when the site has one).
+    pub plan: Option<String>,
+    /// Addresses given as flags; each replaces site.yaml's `email:` value when given.
+    pub addresses: email::Addresses,
+    /// Where to write the message (default `<plan>.eml`).
+    pub output: Option<PathBuf>,
+    /// Attach the plan's indicators as CSV too.
+    pub with_data: bool,
+}
+
+/// Writes plan `plan`'s update as an email message (`.eml`): the digest as text and HTML, and
+/// report.html attached. An existing file is replaced only when tiendo wrote it. Returns the
+/// path written.
+pub fn email(opts: &Options, request: &EmailRequest) -> Result<PathBuf, Vec<Diagnostic>> {
+    let memory = write::Memory::default();
+    let (_, prepared, _) = render_prepared(opts, &memory, Run::Once)?;
+    let pages = memory.into_pages();
+    let site = &prepared.site;
+    let plan = choose_plan(opts, site, request.plan.as_deref(), "email")?;
+    let path = request
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{}.eml", plan.id)));
+    let fail =
+        |message: String, hint: &str| vec![Diagnostic::error(&path, 0, 0, message).with_hint(hint)];
+    if let Ok(existing) = std::fs::read(&path)
+        && !email::is_ours(&existing)
+    {
+        return Err(fail(
+            "this file exists and is not a message tiendo wrote, so it is not replaced".into(),
+            "choose another file with --output",
+        ));
+    }
+    let dir = outputs::plan_dir(site, &plan.id);
+    let page = |file: &str| {
+        let want = format!("{dir}{file}");
+        pages
+            .iter()
+            .find(|p| p.path == want)
+            .map(|p| p.bytes.as_slice())
+    };
+    let text = |file: &str| page(file).map(String::from_utf8_lossy).unwrap_or_default();
+    let lang = prepared.theme.langs.get(&site.locale).ok_or_else(|| {
+        fail(
+            "the theme has no strings for the site's locale".into(),
+            "add its i18n file",
+        )
+    })?;
+    let name = |what: &str| {
+        let raw = format!("{} - {}", plan.short_title, lang.t(what));
+        raw.replace(['/', '\\', ':', '*', '?', '"', '<', '>', '|'], "-")
+    };
+    let mut files = vec![email::File {
+        name: format!("{}.html", name("report_file")),
+        content_type: "text/html; charset=utf-8",
+        bytes: page("report.html").unwrap_or_default(),
+    }];
+    if request.with_data {
+        files.push(email::File {
+            name: format!("{}.csv", name("data_file")),
+            content_type: "text/csv; charset=utf-8",
+            bytes: page(routes::data_file("indicators_csv")).unwrap_or_default(),
+        });
+    }
+    let (text_body, html_body) = (text("digest.txt"), text("digest.html"));
+    let letter = email::Letter {
+        subject: lang.fill(
+            "email_subject",
+            &[
+                ("plan", &plan.short_title),
+                ("date", &lang.date(plan.as_of)),
+            ],
+        ),
+        date: plan.as_of,
+        text: &text_body,
+        html: &html_body,
+        files,
+    };
+    let given = &request.addresses;
+    let addresses = email::Addresses {
+        from: given.from.clone().or_else(|| site.email.from.clone()),
+        to: if given.to.is_empty() {
+            site.email.to.clone()
+        } else {
+            given.to.clone()
+        },
+        cc: if given.cc.is_empty() {
+            site.email.cc.clone()
+        } else {
+            given.cc.clone()
+        },
+    };
+    let bytes = email::message(&letter, &addresses).map_err(|e| {
+        fail(
+            e,
+            "set the addresses under `email:` in site.yaml, or pass --from and --to",
+        )
+    })?;
+    let tmp = path.with_extension("eml.tiendo-tmp");
+    std::fs::write(&tmp, &bytes)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            fail(
+                format!("cannot write the message: {e}"),
+                "check that the folder can be written to",
+            )
+        })?;
+    Ok(path)
 }
 
 /// Adds the source line to diagnostics created without the file's text at hand.

@@ -92,6 +92,29 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Write a plan's update as an email message (.eml) that any mail client opens ready to
+    /// send: the digest as text and HTML, and report.html attached.
+    Email {
+        #[command(flatten)]
+        input: Input,
+        /// The plan's folder name (may be left out when the site has one plan).
+        plan: Option<String>,
+        /// Where to write the message (default: PLAN.eml in this folder).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Sender, e.g. "Văn phòng UBND <vp@tinh.gov.vn>" (default: `email.from` in site.yaml).
+        #[arg(long)]
+        from: Option<String>,
+        /// A recipient (repeat for more; default: `email.to` in site.yaml).
+        #[arg(long)]
+        to: Vec<String>,
+        /// A copy (repeat for more; default: `email.cc` in site.yaml).
+        #[arg(long)]
+        cc: Vec<String>,
+        /// Attach the plan's indicators as CSV too.
+        #[arg(long)]
+        with_data: bool,
+    },
     /// Print the JSON Schema of the content files (site, plan, sector).
     Schema,
 }
@@ -120,8 +143,8 @@ fn keep_freed_memory() {
     }
 }
 
-fn main() -> ExitCode {
-    // A bug must never greet an editor with a Rust backtrace.
+/// A bug must never greet an editor with a Rust backtrace: a panic prints one plain line.
+fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
         let at = info
             .location()
@@ -137,6 +160,10 @@ fn main() -> ExitCode {
             "tiendo: internal error{at}: {what}\nThis is a bug in tiendo, not in your content. Please report it with the files that caused it."
         );
     }));
+}
+
+fn main() -> ExitCode {
+    quiet_panics();
     let cli = Cli::parse();
     // `serve` lives long: there, memory freed after the first build goes back to the OS.
     if !matches!(cli.command, Command::Serve { .. }) {
@@ -175,19 +202,24 @@ fn main() -> ExitCode {
             input,
             plan,
             output,
-        } => {
-            let opts = options(&input, PathBuf::from("output"));
-            match tiendo::template(&opts, plan.as_deref(), output.as_deref()) {
-                Ok(path) => {
-                    println!(
-                        "wrote {}; fill in the new figures, then run `tiendo check` and `tiendo build`",
-                        path.display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => fail(&diags, "template failed"),
-            }
-        }
+        } => template(&input, plan.as_deref(), output.as_deref()),
+        Command::Email {
+            input,
+            plan,
+            output,
+            from,
+            to,
+            cc,
+            with_data,
+        } => email(
+            &input,
+            tiendo::EmailRequest {
+                plan,
+                addresses: tiendo::email::Addresses { from, to, cc },
+                output,
+                with_data,
+            },
+        ),
         Command::Init { dir } => match tiendo::init::init(&dir) {
             Ok(files) => {
                 println!(
@@ -287,6 +319,36 @@ fn build(input: Input, output: PathBuf, force: bool, out: Console) -> ExitCode {
             &diags,
             "build failed; the previous output was left untouched",
         ),
+    }
+}
+
+/// `tiendo template`: a ready-to-fill workbook.
+fn template(input: &Input, plan: Option<&str>, output: Option<&std::path::Path>) -> ExitCode {
+    let opts = options(input, PathBuf::from("output"));
+    match tiendo::template(&opts, plan, output) {
+        Ok(path) => {
+            println!(
+                "wrote {}; fill in the new figures, then run `tiendo check` and `tiendo build`",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => fail(&diags, "template failed"),
+    }
+}
+
+/// `tiendo email`: the plan's update as a message file.
+fn email(input: &Input, request: tiendo::EmailRequest) -> ExitCode {
+    let opts = options(input, PathBuf::from("output"));
+    match tiendo::email(&opts, &request) {
+        Ok(path) => {
+            println!(
+                "wrote {}; open it in your mail client to check and send it",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => fail(&diags, "email failed"),
     }
 }
 

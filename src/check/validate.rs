@@ -187,10 +187,23 @@ pub fn validate(
     locations: Locations,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Site> {
-    let (title, locale, base_url, theme) = match &content.site {
+    let settings = match &content.site {
         Some((file, doc)) => site_settings(file, doc, locales, diags),
-        None => (None, "vi".to_string(), None, "default".to_string()),
+        None => Settings {
+            title: None,
+            locale: "vi".to_string(),
+            base_url: None,
+            theme: "default".to_string(),
+            email: Email::default(),
+        },
     };
+    let Settings {
+        title,
+        locale,
+        base_url,
+        theme,
+        email,
+    } = settings;
     let texts = Texts::of(&locale);
     // Plans are independent: check them in parallel, keeping their problems in order.
     let checked: Vec<(Option<Plan>, Vec<Diagnostic>)> = content
@@ -220,6 +233,7 @@ pub fn validate(
         locale,
         base_url,
         theme,
+        email,
         plans,
     })
 }
@@ -229,7 +243,14 @@ pub fn one_plan(source: &PlanSource, locale: &str, diags: &mut Vec<Diagnostic>) 
     plan(source, Texts::of(locale), Locations::Skip, diags)
 }
 
-type Settings = (Option<String>, String, Option<String>, String);
+/// What site.yaml sets.
+struct Settings {
+    title: Option<String>,
+    locale: String,
+    base_url: Option<String>,
+    theme: String,
+    email: Email,
+}
 
 fn site_settings(
     file: &Text,
@@ -273,7 +294,43 @@ fn site_settings(
         Some(t) if locale == "en" => Some(t.clone()),
         _ => s.title.clone(),
     };
-    (title, locale, base_url, theme)
+    let email = s
+        .email
+        .as_ref()
+        .map_or_else(Email::default, |e| email(&mut c, e));
+    Settings {
+        title,
+        locale,
+        base_url,
+        theme,
+        email,
+    }
+}
+
+/// The email addresses of site.yaml, each checked as a mailbox (`Name <a@b.vn>` or `a@b.vn`).
+fn email(c: &mut Checker<'_>, e: &input::EmailFile) -> Email {
+    let mut check = |path: String, address: &String| -> Option<String> {
+        match address.parse::<lettre::message::Mailbox>() {
+            Ok(_) => Some(address.trim().to_string()),
+            Err(_) => {
+                c.error(
+                    &path,
+                    format!("`{address}` is not an email address"),
+                    "write it as name@domain.gov.vn, or as Name <name@domain.gov.vn>",
+                );
+                None
+            }
+        }
+    };
+    let from = e.from.as_ref().and_then(|a| check("email.from".into(), a));
+    let mut list = |key: &str, all: &[String]| -> Vec<String> {
+        let each = all.iter().enumerate();
+        each.filter_map(|(i, a)| check(format!("email.{key}[{i}]"), a))
+            .collect()
+    };
+    let to = list("to", &e.to);
+    let cc = list("cc", &e.cc);
+    Email { from, to, cc }
 }
 
 /// Checks one plan into `diags`, which holds only this plan's problems.

@@ -20,8 +20,21 @@ pub struct Site {
     pub base_url: Option<String>,
     /// Theme name.
     pub theme: String,
-    /// Plans, ordered by id.
+    /// Who `tiendo email` writes from and to (addresses checked).
+    pub email: Email,
+    /// Plans, by `order` then id.
     pub plans: Vec<Plan>,
+}
+
+/// The addresses of the email `tiendo email` writes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Email {
+    /// Sender.
+    pub from: Option<String>,
+    /// Recipients.
+    pub to: Vec<String>,
+    /// Copies.
+    pub cc: Vec<String>,
 }
 
 /// One plan document with its sectors.

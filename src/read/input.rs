@@ -21,6 +21,22 @@ pub struct SiteFile {
     pub base_url: Option<String>,
     /// Theme folder name under `themes/` (default `default`).
     pub theme: Option<String>,
+    /// Who `tiendo email` writes from and to.
+    pub email: Option<EmailFile>,
+}
+
+/// The addresses of the email `tiendo email` writes (flags override them).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailFile {
+    /// Sender, e.g. `Văn phòng UBND tỉnh <vanphong@tiengiang.gov.vn>`.
+    pub from: Option<String>,
+    /// Recipients.
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// Copies.
+    #[serde(default)]
+    pub cc: Vec<String>,
 }
 
 /// `<plan>/plan.yaml`: the identity of one plan. The folder name is the plan's id.

@@ -32,7 +32,7 @@ pub struct PlanPage {
 
 /// The pages of every plan, in navigation order. Each is an output of its own
 /// (`pages::PlanPage`'s `Output`), rendered from its template.
-pub static PLAN_PAGES: [PlanPage; 8] = [
+pub static PLAN_PAGES: [PlanPage; 9] = [
     PlanPage {
         file: "index.html",
         template: "overview.html",
@@ -92,6 +92,15 @@ pub static PLAN_PAGES: [PlanPage; 8] = [
         template: "digest.html",
         title: Title::Plan,
         key: "digest",
+        nav: None,
+        sitemap: false,
+        bodies: false,
+    },
+    PlanPage {
+        file: "digest.txt",
+        template: "digest.txt",
+        title: Title::Plan,
+        key: "digest_text",
         nav: None,
         sitemap: false,
         bodies: false,

@@ -22,6 +22,7 @@ const DEFAULT: &[(&str, &str)] = embed![
     "templates/parts.html",
     "templates/report.html",
     "templates/digest.html",
+    "templates/digest.txt",
     "templates/updates.html",
     "templates/data.html",
     "templates/indicators.html",
