@@ -377,12 +377,16 @@ pub struct EmailRequest {
     pub output: Option<PathBuf>,
     /// Attach the plan's indicators as CSV too.
     pub with_data: bool,
+    /// Send it, or say what would be sent.
+    pub send: Send,
+    /// The mail server, `host[:port]` (default: site.yaml's `email.smtp`).
+    pub smtp: Option<String>,
 }
 
 /// Writes plan `plan`'s update as an email message (`.eml`): the digest as text and HTML, and
 /// report.html attached. An existing file is replaced only when tiendo wrote it. Returns the
 /// path written.
-pub fn email(opts: &Options, request: &EmailRequest) -> Result<PathBuf, Vec<Diagnostic>> {
+pub fn email(opts: &Options, request: &EmailRequest) -> Result<Emailed, Vec<Diagnostic>> {
     let memory = write::Memory::default();
     let (_, prepared, _) = render_prepared(opts, &memory, Run::Once)?;
     let pages = memory.into_pages();
@@ -447,26 +451,24 @@ pub fn email(opts: &Options, request: &EmailRequest) -> Result<PathBuf, Vec<Diag
         html: &html_body,
         files,
     };
-    let given = &request.addresses;
-    let addresses = email::Addresses {
-        from: given.from.clone().or_else(|| site.email.from.clone()),
-        to: if given.to.is_empty() {
-            site.email.to.clone()
-        } else {
-            given.to.clone()
-        },
-        cc: if given.cc.is_empty() {
-            site.email.cc.clone()
-        } else {
-            given.cc.clone()
-        },
+    let addresses = request.addresses.or(&site.email);
+    let dated = match request.send {
+        Send::No => email::Dated::StatusDate,
+        Send::DryRun | Send::Yes => email::Dated::Now,
     };
-    let bytes = email::message(&letter, &addresses).map_err(|e| {
+    let (bytes, envelope) = email::message(&letter, &addresses, dated).map_err(|e| {
         fail(
             e,
             "set the addresses under `email:` in site.yaml, or pass --from and --to",
         )
     })?;
+    let sent = match request.send {
+        Send::No => None,
+        Send::DryRun | Send::Yes => Some(
+            deliver(request, &site.email, &addresses, (&bytes, &envelope))
+                .map_err(|(message, hint)| fail(message, hint))?,
+        ),
+    };
     let tmp = path.with_extension("eml.tiendo-tmp");
     std::fs::write(&tmp, &bytes)
         .and_then(|()| std::fs::rename(&tmp, &path))
@@ -477,7 +479,73 @@ pub fn email(opts: &Options, request: &EmailRequest) -> Result<PathBuf, Vec<Diag
                 "check that the folder can be written to",
             )
         })?;
-    Ok(path)
+    Ok(Emailed { path, sent })
+}
+
+/// Sends `message` (or, with `--dry-run`, only says what would be sent); returns the summary
+/// line, or what went wrong and its hint.
+fn deliver(
+    request: &EmailRequest,
+    settings: &model::Email,
+    addresses: &email::Addresses,
+    (bytes, envelope): (&[u8], &lettre::address::Envelope),
+) -> Result<String, (String, &'static str)> {
+    let server = request.smtp.clone().or_else(|| settings.smtp.clone());
+    let server = server.ok_or((
+        "sending needs a mail server".to_string(),
+        "set `email: {smtp: mail.example.gov.vn:587}` in site.yaml, or pass --smtp HOST:PORT",
+    ))?;
+    let smtp = email::Smtp::from_env(&server)
+        .map_err(|e| (e, "credentials come only from the environment"))?;
+    let summary = format!(
+        "{} to {} via {}:{}{} ({} bytes, {})",
+        addresses.from.as_deref().unwrap_or_default(),
+        [addresses.to.clone(), addresses.cc.clone()]
+            .concat()
+            .join(", "),
+        smtp.host,
+        smtp.port,
+        if smtp.is_loopback() {
+            ""
+        } else {
+            " with STARTTLS"
+        },
+        bytes.len(),
+        match &smtp.credentials {
+            Some((user, _)) => format!("logging in as {user}"),
+            None => "without logging in".to_string(),
+        }
+    );
+    if request.send == Send::Yes {
+        smtp.send(envelope, bytes).map_err(|e| {
+            (
+                format!("the mail server refused the message: {e}"),
+                "check the server, the port and the credentials",
+            )
+        })?;
+    }
+    Ok(summary)
+}
+
+/// Whether `tiendo email` sends the message.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Send {
+    /// Only write the message file.
+    #[default]
+    No,
+    /// Say what would be sent, without connecting.
+    DryRun,
+    /// Send it over SMTP.
+    Yes,
+}
+
+/// What `tiendo email` did.
+#[derive(Debug)]
+pub struct Emailed {
+    /// The message file written (what was, or would be, sent).
+    pub path: PathBuf,
+    /// With `--send` or `--dry-run`: sender, recipients, server and size.
+    pub sent: Option<String>,
 }
 
 /// Adds the source line to diagnostics created without the file's text at hand.

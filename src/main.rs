@@ -114,6 +114,16 @@ enum Command {
         /// Attach the plan's indicators as CSV too.
         #[arg(long)]
         with_data: bool,
+        /// Send it over SMTP (STARTTLS; user and password from TIENDO_SMTP_USER and
+        /// TIENDO_SMTP_PASSWORD), and write what was sent to the output file.
+        #[arg(long)]
+        send: bool,
+        /// With --send: say what would be sent, without connecting.
+        #[arg(long, requires = "send")]
+        dry_run: bool,
+        /// The mail server, HOST or HOST:PORT (default: `email.smtp` in site.yaml).
+        #[arg(long)]
+        smtp: Option<String>,
     },
     /// Print the JSON Schema of the content files (site, plan, sector).
     Schema,
@@ -211,6 +221,9 @@ fn main() -> ExitCode {
             to,
             cc,
             with_data,
+            send,
+            dry_run,
+            smtp,
         } => email(
             &input,
             tiendo::EmailRequest {
@@ -218,6 +231,12 @@ fn main() -> ExitCode {
                 addresses: tiendo::email::Addresses { from, to, cc },
                 output,
                 with_data,
+                send: match (send, dry_run) {
+                    (_, true) => tiendo::Send::DryRun,
+                    (true, false) => tiendo::Send::Yes,
+                    (false, false) => tiendo::Send::No,
+                },
+                smtp,
             },
         ),
         Command::Init { dir } => match tiendo::init::init(&dir) {
@@ -341,11 +360,17 @@ fn template(input: &Input, plan: Option<&str>, output: Option<&std::path::Path>)
 fn email(input: &Input, request: tiendo::EmailRequest) -> ExitCode {
     let opts = options(input, PathBuf::from("output"));
     match tiendo::email(&opts, &request) {
-        Ok(path) => {
-            println!(
-                "wrote {}; open it in your mail client to check and send it",
-                path.display()
-            );
+        Ok(done) => {
+            let path = done.path.display();
+            match (request.send, done.sent) {
+                (tiendo::Send::Yes, Some(what)) => {
+                    println!("sent {what}; the message is in {path}")
+                }
+                (tiendo::Send::DryRun, Some(what)) => {
+                    println!("would send {what} (dry run: nothing sent); the message is in {path}")
+                }
+                _ => println!("wrote {path}; open it in your mail client to check and send it"),
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => fail(&diags, "email failed"),

@@ -175,3 +175,178 @@ fn the_message_needs_a_sender_and_never_replaces_other_files() {
     assert_eq!(m["to"], "chutich@tiengiang.gov.vn");
     fs::remove_dir_all(&work).unwrap();
 }
+
+#[test]
+fn the_digest_passes_caniemail_and_reads_with_styles_stripped() {
+    let site = scratch("email-digest").join("site");
+    build_bundled(&site);
+    let shots = root().join("target/browser-shots");
+    fs::create_dir_all(&shots).unwrap();
+    let out = Command::new("node")
+        .arg(root().join("tests/browser/email.mjs"))
+        .arg(site.join("digest.html"))
+        .arg(&shots)
+        .output()
+        .expect("node runs (installed by .ci/run)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = report["lint"]["errors"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        errors.is_empty(),
+        "doiuse-email: Outlook for Windows, Gmail and Apple Mail must support everything the digest uses: {errors:?}"
+    );
+    assert_eq!(report["lint"]["success"], true);
+    for r in report["render"].as_array().unwrap() {
+        assert_eq!(r["problems"], serde_json::json!([]), "at {} px", r["width"]);
+        assert!(
+            r["texts"].as_u64().unwrap() > 50,
+            "the digest has its text: {r}"
+        );
+    }
+    fs::remove_dir_all(site.parent().unwrap()).unwrap();
+}
+
+/// A one-message SMTP server on 127.0.0.1 (enough of RFC 5321 for one delivery): returns its
+/// port and, when the message has arrived, the AUTH PLAIN credentials and the message bytes.
+fn smtp_server() -> (u16, std::thread::JoinHandle<(String, Vec<u8>)>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut out = stream.try_clone().unwrap();
+        let mut input = BufReader::new(stream);
+        let mut say = |s: &str| out.write_all(s.as_bytes()).unwrap();
+        say("220 localhost ESMTP test\r\n");
+        let (mut auth, mut data) = (String::new(), Vec::new());
+        loop {
+            let mut line = String::new();
+            if input.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            let upper = line.to_ascii_uppercase();
+            if upper.starts_with("EHLO") {
+                say("250-localhost\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n");
+            } else if upper.starts_with("AUTH PLAIN") {
+                let b64 = line.trim_end().rsplit(' ').next().unwrap().to_string();
+                let decoded = Command::new("python3")
+                    .args([
+                        "-c",
+                        "import base64,sys;sys.stdout.buffer.write(base64.b64decode(sys.argv[1]))",
+                        &b64,
+                    ])
+                    .output()
+                    .unwrap()
+                    .stdout;
+                auth = String::from_utf8(decoded).unwrap();
+                say("235 2.7.0 accepted\r\n");
+            } else if upper.starts_with("MAIL") || upper.starts_with("RCPT") {
+                say("250 2.1.0 ok\r\n");
+            } else if upper.starts_with("DATA") {
+                say("354 go ahead\r\n");
+                loop {
+                    let mut l = Vec::new();
+                    input.read_until(b'\n', &mut l).unwrap();
+                    if l == b".\r\n" {
+                        break;
+                    }
+                    // Undo dot-stuffing.
+                    data.extend_from_slice(if l.starts_with(b"..") { &l[1..] } else { &l });
+                }
+                say("250 2.0.0 queued\r\n");
+            } else if upper.starts_with("QUIT") {
+                say("221 2.0.0 bye\r\n");
+                break;
+            } else {
+                say("250 ok\r\n");
+            }
+        }
+        (auth, data)
+    });
+    (port, handle)
+}
+
+#[test]
+fn send_delivers_the_message_over_smtp_and_never_shows_the_password() {
+    let work = scratch("email-send");
+    common::copy_dir(&root().join("content"), &work.join("content"));
+    let (port, server) = smtp_server();
+    let password = "mật-khẩu-s3cret";
+    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args([
+            "email",
+            "--send",
+            "--smtp",
+            &format!("127.0.0.1:{port}"),
+            "--from",
+            "vanphong@tiengiang.gov.vn",
+            "--to",
+            "chutich@tiengiang.gov.vn",
+        ])
+        .current_dir(&work)
+        .env("NO_COLOR", "1")
+        .env("TIENDO_SMTP_USER", "vanphong")
+        .env("TIENDO_SMTP_PASSWORD", password)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "sent vanphong@tiengiang.gov.vn to chutich@tiengiang.gov.vn via 127.0.0.1:"
+        ),
+        "{stdout}"
+    );
+    let (auth, arrived) = server.join().unwrap();
+    assert_eq!(
+        auth,
+        format!("\0vanphong\0{password}"),
+        "AUTH PLAIN with the environment's credentials"
+    );
+    let eml = fs::read(work.join("tien-giang-2024.eml")).unwrap();
+    let differs = arrived.iter().zip(&eml).position(|(a, b)| a != b);
+    assert!(
+        arrived == eml,
+        "what arrived ({} bytes) is byte for byte the message file ({} bytes); first difference at {differs:?}: {:?}",
+        arrived.len(),
+        eml.len(),
+        String::from_utf8_lossy(
+            &arrived[differs.unwrap_or(0).saturating_sub(20)..][..60.min(arrived.len())]
+        )
+    );
+    for shown in [stdout.as_bytes(), stderr.as_bytes(), &eml[..]] {
+        assert!(
+            !String::from_utf8_lossy(shown).contains(password),
+            "the password is never shown"
+        );
+    }
+    // Without a server, or with only half the credentials, nothing is sent and it says why.
+    let half = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args([
+            "email",
+            "--send",
+            "--smtp",
+            "127.0.0.1:9",
+            "--from",
+            "a@b.vn",
+        ])
+        .current_dir(&work)
+        .env("TIENDO_SMTP_USER", "vanphong")
+        .env_remove("TIENDO_SMTP_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(half.status.code(), Some(1));
+    assert!(
+        text(&half)
+            .1
+            .contains("set both TIENDO_SMTP_USER and TIENDO_SMTP_PASSWORD")
+    );
+    fs::remove_dir_all(&work).unwrap();
+}

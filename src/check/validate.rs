@@ -330,7 +330,12 @@ fn email(c: &mut Checker<'_>, e: &input::EmailFile) -> Email {
     };
     let to = list("to", &e.to);
     let cc = list("cc", &e.cc);
-    Email { from, to, cc }
+    Email {
+        from,
+        to,
+        cc,
+        smtp: e.smtp.clone(),
+    }
 }
 
 /// Checks one plan into `diags`, which holds only this plan's problems.

@@ -23,6 +23,24 @@ pub struct Addresses {
     pub cc: Vec<String>,
 }
 
+impl Addresses {
+    /// These addresses, each taken from `settings` (site.yaml) when not given here.
+    pub fn or(&self, settings: &crate::model::Email) -> Addresses {
+        let list = |given: &Vec<String>, set: &Vec<String>| {
+            if given.is_empty() {
+                set.clone()
+            } else {
+                given.clone()
+            }
+        };
+        Addresses {
+            from: self.from.clone().or_else(|| settings.from.clone()),
+            to: list(&self.to, &settings.to),
+            cc: list(&self.cc, &settings.cc),
+        }
+    }
+}
+
 /// A file attached to the message.
 pub struct File<'a> {
     /// Its name as the reader sees it.
@@ -74,8 +92,21 @@ fn fingerprint(letter: &Letter<'_>, to: &Addresses) -> u64 {
     h.finish()
 }
 
-/// The message as bytes (CRLF line ends, as RFC 5322 wants).
-pub fn message(letter: &Letter<'_>, to: &Addresses) -> Result<Vec<u8>, String> {
+/// When a message is dated.
+#[derive(Debug, Clone, Copy)]
+pub enum Dated {
+    /// On the plan's status date (a file: the same content gives the same bytes).
+    StatusDate,
+    /// Now (a message being sent).
+    Now,
+}
+
+/// The message as bytes (CRLF line ends, as RFC 5322 wants) and its envelope.
+pub fn message(
+    letter: &Letter<'_>,
+    to: &Addresses,
+    dated: Dated,
+) -> Result<(Vec<u8>, lettre::address::Envelope), String> {
     let mailbox = |a: &str| {
         a.parse::<Mailbox>()
             .map_err(|e| format!("`{a}` is not an email address ({e})"))
@@ -87,7 +118,10 @@ pub fn message(letter: &Letter<'_>, to: &Addresses) -> Result<Vec<u8>, String> {
     let mut builder = Message::builder()
         .from(mailbox(from)?)
         .subject(letter.subject.clone())
-        .date(date_time(letter.date))
+        .date(match dated {
+            Dated::StatusDate => date_time(letter.date),
+            Dated::Now => std::time::SystemTime::now(),
+        })
         .message_id(Some(format!("<{id:016x}.tiendo@localhost>")));
     for a in &to.to {
         builder = builder.to(mailbox(a)?);
@@ -119,7 +153,95 @@ pub fn message(letter: &Letter<'_>, to: &Addresses) -> Result<Vec<u8>, String> {
     } else {
         builder.multipart(mixed)
     };
-    built.map(|m| m.formatted()).map_err(|e| e.to_string())
+    let message = built.map_err(|e| e.to_string())?;
+    let mut bytes = message.formatted();
+    // A message file ends with a line break (and SMTP would add one before its final dot).
+    if !bytes.ends_with(b"\r\n") {
+        bytes.extend_from_slice(b"\r\n");
+    }
+    Ok((bytes, message.envelope().clone()))
+}
+
+/// Where and how to send: `host[:port]` (587 by default); credentials from the environment.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    /// Server name.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// User and password, from `TIENDO_SMTP_USER` and `TIENDO_SMTP_PASSWORD`.
+    pub credentials: Option<(String, String)>,
+}
+
+/// The environment variables credentials are read from (never from files, never printed).
+pub const USER_VAR: &str = "TIENDO_SMTP_USER";
+/// See [`USER_VAR`].
+pub const PASSWORD_VAR: &str = "TIENDO_SMTP_PASSWORD";
+
+impl Smtp {
+    /// The server `host[:port]`, with credentials from the environment when both are set.
+    pub fn from_env(server: &str) -> Result<Smtp, String> {
+        let (host, port) = match server.rsplit_once(':') {
+            Some((h, p)) => (
+                h.to_string(),
+                p.parse::<u16>()
+                    .map_err(|_| format!("`{p}` is not a port number"))?,
+            ),
+            None => (server.to_string(), 587),
+        };
+        let user = std::env::var(USER_VAR).ok().filter(|u| !u.is_empty());
+        let password = std::env::var(PASSWORD_VAR).ok().filter(|p| !p.is_empty());
+        let credentials = match (user, password) {
+            (Some(u), Some(p)) => Some((u, p)),
+            (None, None) => None,
+            _ => {
+                return Err(format!(
+                    "set both {USER_VAR} and {PASSWORD_VAR}, or neither (to send without logging in)"
+                ));
+            }
+        };
+        Ok(Smtp {
+            host,
+            port,
+            credentials,
+        })
+    }
+
+    /// Whether the server is this machine (plain SMTP is allowed only there; anywhere else
+    /// the connection must be upgraded with STARTTLS before anything is sent).
+    pub fn is_loopback(&self) -> bool {
+        matches!(
+            self.host.as_str(),
+            "localhost" | "127.0.0.1" | "::1" | "[::1]"
+        )
+    }
+
+    /// Sends `bytes` exactly as they are.
+    pub fn send(&self, envelope: &lettre::address::Envelope, bytes: &[u8]) -> Result<(), String> {
+        use lettre::Transport;
+        use lettre::transport::smtp::SmtpTransport;
+        use lettre::transport::smtp::authentication::Credentials;
+        let builder = if self.is_loopback() {
+            SmtpTransport::builder_dangerous(self.host.clone())
+        } else {
+            SmtpTransport::starttls_relay(&self.host).map_err(|e| e.to_string())?
+        };
+        let mut builder = builder
+            .port(self.port)
+            .timeout(Some(std::time::Duration::from_secs(30)));
+        if let Some((user, password)) = &self.credentials {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        // lettre ends the data with CRLF "." CRLF, whose first CRLF ends the last line: send
+        // the message without its own final line break, so what arrives is the file exactly.
+        let bytes = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
+        builder
+            .build()
+            .send_raw(envelope, bytes)
+            .map(|_| ())
+            // lettre's errors name the server's reply, never the password.
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// Midnight UTC of `date`.

@@ -35,6 +35,8 @@ pub struct Email {
     pub to: Vec<String>,
     /// Copies.
     pub cc: Vec<String>,
+    /// Mail server, `host[:port]`.
+    pub smtp: Option<String>,
 }
 
 /// One plan document with its sectors.

@@ -37,6 +37,9 @@ pub struct EmailFile {
     /// Copies.
     #[serde(default)]
     pub cc: Vec<String>,
+    /// The mail server for `tiendo email --send`, `host` or `host:port` (587 by default). Its
+    /// user name and password come only from the environment.
+    pub smtp: Option<String>,
 }
 
 /// `<plan>/plan.yaml`: the identity of one plan. The folder name is the plan's id.

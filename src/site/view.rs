@@ -167,6 +167,52 @@ pub struct IndicatorView {
     pub chart: Option<String>,
     /// Series chart (inline SVG) when there are two or more actuals.
     pub series_chart: Option<String>,
+    /// The latest figure and the target as bars of table cells, for the email digest.
+    pub bars: Option<Bars>,
+}
+
+/// A figure and its target drawn with table cells, which survive in mail clients that strip
+/// SVG and images: zero-based, widths in percent of one scale (the larger of the figure and
+/// the target's upper bound), so lengths compare truthfully.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bars {
+    /// Width of the figure's bar.
+    pub value: u32,
+    /// Where the target begins (a range's minimum; 0 for one bound).
+    pub target_from: u32,
+    /// Width from `target_from` to the target's upper bound.
+    pub target_span: u32,
+}
+
+impl Bars {
+    /// The bars of figure `v` against `target`; none for a milestone, a negative or zero
+    /// scale, or an increase without a baseline.
+    pub fn of(v: f64, target: &Target, baseline: Option<f64>) -> Option<Bars> {
+        let (lo, hi) = match *target {
+            Target::Range { min, max } => (min, max),
+            Target::AtLeast(b) | Target::MoreThan(b) | Target::AtMost(b) | Target::LessThan(b) => {
+                (0.0, b)
+            }
+            Target::Exactly(n) => (0.0, n),
+            Target::Increase(n) => (0.0, baseline? + n),
+            Target::Milestone { .. } => return None,
+        };
+        let scale = v.max(hi);
+        if v < 0.0 || lo < 0.0 || scale <= 0.0 || !scale.is_finite() {
+            return None;
+        }
+        // Percent of the scale; a non-zero length never rounds away.
+        let pct = |x: f64| {
+            let p = (x / scale * 100.0).round().clamp(0.0, 100.0) as u32;
+            if x > 0.0 { p.max(1) } else { p }
+        };
+        let target_from = pct(lo);
+        Some(Bars {
+            value: pct(v),
+            target_from,
+            target_span: pct(hi).saturating_sub(target_from).max(1),
+        })
+    }
 }
 
 /// A task row.
@@ -1073,6 +1119,13 @@ fn indicator_view(
         override_reason: a.override_reason.as_deref().map(|r| prose.text(r)),
         note: i.note.clone(),
         sector: s.name.clone(),
+        bars: a
+            .latest
+            .and_then(|k| i.actuals.get(k))
+            .and_then(|x| match x.value {
+                Value::Number(v) => Bars::of(v, &i.target, i.baseline.as_ref().map(|b| b.value)),
+                Value::Reached(_) => None,
+            }),
     }
 }
 
@@ -1449,6 +1502,40 @@ mod tests {
             },
         );
         s
+    }
+
+    #[test]
+    fn email_bars_are_zero_based_on_one_scale() {
+        let bars = |v: f64, t: Target| Bars::of(v, &t, None);
+        // 7.02 against 7.0–7.5: the scale is the range's top.
+        assert_eq!(
+            bars(7.02, Target::Range { min: 7.0, max: 7.5 }),
+            Some(Bars {
+                value: 94,
+                target_from: 93,
+                target_span: 7
+            })
+        );
+        // Above the target, the figure sets the scale.
+        assert_eq!(
+            bars(6.0, Target::AtLeast(5.0)),
+            Some(Bars {
+                value: 100,
+                target_from: 0,
+                target_span: 83
+            })
+        );
+        // A tiny figure keeps a visible bar; an increase needs its baseline.
+        assert_eq!(bars(0.1, Target::AtMost(100.0)).map(|b| b.value), Some(1));
+        assert_eq!(bars(40.0, Target::Increase(10.0)), None);
+        assert_eq!(
+            Bars::of(43.0, &Target::Increase(10.0), Some(39.0)).map(|b| (b.value, b.target_span)),
+            Some((88, 100))
+        );
+        // Nothing zero-based to draw: negative figures, milestones.
+        assert_eq!(bars(-2.0, Target::AtLeast(5.0)), None);
+        let due = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+        assert_eq!(bars(1.0, Target::Milestone { due }), None);
     }
 
     #[test]
