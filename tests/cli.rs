@@ -196,6 +196,15 @@ fn english_locale_formats_numbers_and_labels() {
         "English commentary"
     );
     assert!(!sector.contains("Tăng trưởng GRDP</h3>"));
+    // Text without an English version stays Vietnamese and says so (WCAG 3.1.2).
+    assert!(
+        sector.contains("<span lang=\"vi\">Trình phê duyệt Đề án phát triển hợp tác xã</span>"),
+        "an untranslated task is marked lang=\"vi\""
+    );
+    assert!(
+        !sector.contains("lang=\"vi\">GRDP growth"),
+        "translated text is not marked"
+    );
     fs::remove_dir_all(&work).unwrap();
 }
 
@@ -1198,4 +1207,70 @@ fn provisional_flags_and_override_reasons_reach_every_output() {
     assert_eq!(by_id("thieu-74")["status"], "not_achieved");
     assert_eq!(by_id("cpi")["status"], "better_than_target");
     fs::remove_dir_all(&out_dir).unwrap();
+}
+
+#[test]
+fn content_in_any_theme_language_with_untranslated_text_marked() {
+    let (work, content) = every_kind_project("french");
+    // A theme that adds French (its strings copied from English here).
+    let i18n = work.join("themes/rieng/i18n");
+    fs::create_dir_all(&i18n).unwrap();
+    let en = fs::read_to_string(root().join("themes/default/i18n/en.yaml")).unwrap();
+    fs::write(
+        i18n.join("fr.yaml"),
+        en.replace("name: English", "name: Français"),
+    )
+    .unwrap();
+    fs::write(
+        content.join("site.yaml"),
+        "title: Suivi\nlocale: fr\ntheme: rieng\n",
+    )
+    .unwrap();
+    let sector = content.join("tinh-2024/sectors/kinh-te.yaml");
+    let yaml = fs::read_to_string(&sector).unwrap().replacen(
+        "  - id: grdp\n",
+        "  - id: grdp\n    tr: {fr: {name: Croissance du PIBR}}\n",
+        1,
+    );
+    fs::write(&sector, &yaml).unwrap();
+    fs::write(
+        content.join("tinh-2024/sectors/kinh-te.fr.md"),
+        "Commentaire en français.\n",
+    )
+    .unwrap();
+    let out = tiendo(&work, &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let page = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
+    assert!(page.contains("<html lang=\"fr\""), "the page is French");
+    assert!(
+        page.contains("Commentaire en français."),
+        "the commentary in the site's language"
+    );
+    assert!(
+        page.contains(">Croissance du PIBR</h3>") && !page.contains("lang=\"vi\">Croissance"),
+        "a translated name is French and unmarked"
+    );
+    assert!(
+        page.contains("<h3 lang=\"vi\">Tăng trưởng nguồn vốn huy động</h3>"),
+        "an untranslated name stays Vietnamese, marked lang=\"vi\": {}",
+        &page[page
+            .find("nguồn vốn huy động")
+            .unwrap_or(0)
+            .saturating_sub(80)..][..120]
+    );
+    // A translation of a field that has none is an error at its place, with the fix.
+    fs::write(
+        &sector,
+        yaml.replace("{name: Croissance", "{nom: Croissance"),
+    )
+    .unwrap();
+    let bad = tiendo(&work, &["check"]);
+    let (_, stderr) = text(&bad);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr.contains("kinh-te.yaml:9:20: error: `nom` has no translation here")
+            && stderr.contains("translatable here: name, unit, wording, note"),
+        "{stderr}"
+    );
+    fs::remove_dir_all(&work).unwrap();
 }

@@ -242,9 +242,11 @@ mod tests {
                 commentary_file: None,
                 indicators,
                 tasks,
+                untranslated: Vec::new(),
             }],
             sources: Default::default(),
             sources_at: Default::default(),
+            untranslated: Vec::new(),
         }
     }
 
@@ -277,6 +279,7 @@ mod tests {
                         line: 9,
                         column: 7,
                     },
+                    untranslated: Vec::new(),
                 })
                 .collect(),
             status_override: None,
@@ -286,6 +289,7 @@ mod tests {
                 line: 3,
                 column: 5,
             },
+            untranslated: Vec::new(),
         }
     }
 
@@ -387,6 +391,7 @@ mod tests {
                 line: 20,
                 column: 5,
             },
+            untranslated: Vec::new(),
         };
         let warnings = lint_of(&plan(
             vec![],

@@ -184,6 +184,7 @@ fn figures(
             note: r.note.clone(),
             note_en: None,
             provisional: r.provisional,
+            tr: Default::default(),
         };
         let milestone = matches!(ind.target, Target::Milestone { .. });
         let Some(a) = actual(&mut c, &path, &given, cx.year, milestone, cx.sources) else {

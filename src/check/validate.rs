@@ -18,24 +18,35 @@ use crate::yaml::Spans;
 #[path = "updates.rs"]
 mod updates;
 
-/// Reports problems in one file.
-/// Which variant of a translatable text a site shows.
+/// Which language a site shows content in: Vietnamese (the plan's own), or any language the
+/// theme has, from each text's translation (`tr: {fr: …}`, or the `_en` fields for English),
+/// falling back to the Vietnamese text, which is then marked as such.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Texts {
-    /// The Vietnamese texts (the default).
-    Vietnamese,
-    /// The `*_en` variants where given.
-    English,
+pub struct Texts {
+    code: [u8; 16],
+    len: u8,
 }
 
 impl Texts {
     /// The texts a site in `locale` shows.
     pub fn of(locale: &str) -> Texts {
-        if locale == "en" {
-            Texts::English
-        } else {
-            Texts::Vietnamese
+        let mut code = [0; 16];
+        let len = locale.len().min(16);
+        code[..len].copy_from_slice(&locale.as_bytes()[..len]);
+        Texts {
+            code,
+            len: u8::try_from(len).unwrap_or(0),
         }
+    }
+
+    /// The language code.
+    pub fn code(&self) -> &str {
+        std::str::from_utf8(&self.code[..usize::from(self.len)]).unwrap_or("vi")
+    }
+
+    /// Whether the site shows the content in its own language, Vietnamese.
+    pub fn vietnamese(&self) -> bool {
+        self.code() == "vi"
     }
 }
 
@@ -60,9 +71,47 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// The text in the site's language: the English variant when there is one and it is wanted.
-    fn pick(&self, vi: &str, en: &Option<String>) -> String {
-        pick(self.texts, vi, en)
+    /// Text `field` in the site's language (see [`pick`]).
+    fn pick(
+        &self,
+        field: &'static str,
+        vi: &str,
+        en: &Option<String>,
+        tr: &input::Tr,
+        untranslated: &mut Vec<&'static str>,
+    ) -> String {
+        pick(self.texts, field, (vi, en, tr), untranslated)
+    }
+
+    /// Checks an entity's translations: language codes, and only the `allowed` fields.
+    fn translations(&mut self, path: &str, tr: &input::Tr, allowed: &[&str]) {
+        for (lang, fields) in tr {
+            let code_ok = (2..=8).contains(&lang.len())
+                && lang.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+            if !code_ok {
+                self.error(
+                    &format!("{path}.tr.{lang}"),
+                    format!("`{lang}` is not a language code"),
+                    "use the code of a language the theme has, e.g. `en` or `fr` (its i18n file's name)",
+                );
+            }
+            for field in fields.keys() {
+                if !allowed.contains(&field.as_str()) {
+                    let hint = match closest(field, allowed) {
+                        Some(k) => format!(
+                            "did you mean `{k}`? Translatable here: {}",
+                            allowed.join(", ")
+                        ),
+                        None => format!("translatable here: {}", allowed.join(", ")),
+                    };
+                    self.error(
+                        &format!("{path}.tr.{lang}.{field}"),
+                        format!("`{field}` has no translation here"),
+                        hint,
+                    );
+                }
+            }
+        }
     }
 
     fn error(&mut self, path: &str, message: impl Into<String>, hint: impl Into<String>) {
@@ -159,11 +208,31 @@ impl Checker<'_> {
     }
 }
 
-/// `en_text` when the site is English and it is given, else `vi`.
-fn pick(texts: Texts, vi: &str, en_text: &Option<String>) -> String {
-    match en_text {
-        Some(e) if texts == Texts::English => e.clone(),
-        _ => vi.to_string(),
+/// Text `field` in the site's language: the Vietnamese text on a Vietnamese site; elsewhere its
+/// translation (`tr.<code>.<field>`, or `<field>_en` for English), or, without one, the
+/// Vietnamese text with `field` added to `untranslated` (pages mark it `lang="vi"`).
+fn pick(
+    texts: Texts,
+    field: &'static str,
+    (vi, en, tr): (&str, &Option<String>, &input::Tr),
+    untranslated: &mut Vec<&'static str>,
+) -> String {
+    if texts.vietnamese() {
+        return vi.to_string();
+    }
+    let code = texts.code();
+    let given = tr.get(code).and_then(|t| t.get(field)).or(match code {
+        "en" => en.as_ref(),
+        _ => None,
+    });
+    match given {
+        Some(t) => t.clone(),
+        None => {
+            if !untranslated.contains(&field) {
+                untranslated.push(field);
+            }
+            vi.to_string()
+        }
     }
 }
 
@@ -262,7 +331,7 @@ fn site_settings(
         file,
         spans: &doc.spans,
         diags,
-        texts: Texts::Vietnamese,
+        texts: Texts::of("vi"),
         locations: Locations::Skip,
         cells: None,
     };
@@ -345,7 +414,7 @@ fn plan(
     locations: Locations,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Plan> {
-    let en = texts == Texts::English;
+    let en = texts.code() == "en";
     let p = &src.doc.value;
     let mut c = Checker {
         file: &src.file,
@@ -377,6 +446,7 @@ fn plan(
         None => (AsOf::NewestFigure, c.loc("year")),
     };
     let (tolerance, source_url) = settings(&mut c, p);
+    c.translations("", &p.tr, &["title", "short_title", "issuer", "document"]);
     let sources = declared_sources(&mut c, p);
     let sectors = sectors_of(src, &sources, (texts, locations), diags);
     if crate::diagnostic::has_errors(diags) {
@@ -389,16 +459,23 @@ fn plan(
     };
     let year_start = NaiveDate::from_ymd_opt(p.year, 1, 1)?;
     let as_of = given_as_of.unwrap_or_else(|| latest_date(&sectors).or(date).unwrap_or(year_start));
+    let mut un = Vec::new();
+    let title = pick(texts, "title", (&p.title, &p.title_en, &p.tr), &mut un);
+    let translated = |f: &str| p.tr.get(texts.code()).and_then(|t| t.get(f)).cloned();
     Some(Plan {
         id: src.id.clone(),
-        title: pick(texts, &p.title, &p.title_en),
-        short_title: match (&p.short_title_en, &p.short_title) {
-            (Some(e), _) if en => e.clone(),
-            (_, Some(s)) if !en || p.title_en.is_none() => s.clone(),
-            _ => pick(texts, &p.title, &p.title_en),
+        short_title: match (translated("short_title"), &p.short_title_en, &p.short_title) {
+            (Some(t), _, _) => t,
+            (None, Some(e), _) if en => e.clone(),
+            (None, _, Some(s)) if texts.vietnamese() || !un.contains(&"title") => s.clone(),
+            _ => title.clone(),
         },
-        issuer: pick(texts, &p.issuer, &p.issuer_en),
-        document: p.document.as_ref().map(|d| pick(texts, d, &p.document_en)),
+        title,
+        issuer: pick(texts, "issuer", (&p.issuer, &p.issuer_en, &p.tr), &mut un),
+        document: p
+            .document
+            .as_ref()
+            .map(|d| pick(texts, "document", (d, &p.document_en, &p.tr), &mut un)),
         order: p.order,
         date,
         year: p.year,
@@ -410,12 +487,13 @@ fn plan(
         tolerance: tolerance / 100.0,
         stale_after_days: p.stale_after_days.unwrap_or(180),
         report_lag_days: p.report_lag_days.unwrap_or(45),
-        overview_md: match (&src.overview_en, &src.overview) {
-            (Some(e), _) if en => Some(e.text.to_string()),
+        overview_md: match (&src.overview_tr, &src.overview) {
+            (Some(e), _) => Some(e.text.to_string()),
             (_, o) => o.as_ref().map(|t| t.text.to_string()),
         },
         sectors,
         sources,
+        untranslated: un,
     })
 }
 
@@ -640,25 +718,30 @@ fn sector(
         if c.id(&format!("{path}.id"), &t.id, "task") {
             ids.claim(&mut c, &format!("{path}.id"), "task", &t.id);
         }
-        let lead = c.pick(&s.lead, &s.lead_en);
-        if let Some(t) = task(&mut c, &path, t, year, &lead, sources) {
+        let mut lead_un = Vec::new();
+        let lead = c.pick("lead", &s.lead, &s.lead_en, &s.tr, &mut lead_un);
+        let lead = (lead.as_str(), !lead_un.is_empty());
+        if let Some(t) = task(&mut c, &path, t, year, lead, sources) {
             tasks.push(t);
         }
     }
-    let commentary = match (&src.commentary_en, &src.commentary) {
-        (Some(e), _) if texts == Texts::English => Some(e),
+    let commentary = match (&src.commentary_tr, &src.commentary) {
+        (Some(e), _) => Some(e),
         (_, vi) => vi.as_ref(),
     };
+    c.translations("", &s.tr, &["name", "lead"]);
+    let mut un = Vec::new();
     Some(Sector {
         id: src.id.clone(),
-        name: c.pick(&s.name, &s.name_en),
-        lead: c.pick(&s.lead, &s.lead_en),
+        name: c.pick("name", &s.name, &s.name_en, &s.tr, &mut un),
+        lead: c.pick("lead", &s.lead, &s.lead_en, &s.tr, &mut un),
         order: s.order,
         section: s.section.clone(),
         commentary_md: commentary.map(|t| t.text.to_string()).unwrap_or_default(),
         commentary_file: src.commentary.as_ref().map(|t| t.path.clone()),
         indicators,
         tasks,
+        untranslated: un,
     })
 }
 
@@ -890,14 +973,20 @@ fn actual(
         &value,
         a.provisional,
     );
+    c.translations(ap, &a.tr, &["note"]);
+    let mut un = Vec::new();
     Some(Actual {
         at: c.loc(ap),
         period,
         value,
         as_of,
         source: src,
-        note: a.note.as_ref().map(|n| c.pick(n, &a.note_en)),
+        note: a
+            .note
+            .as_ref()
+            .map(|n| c.pick("note", n, &a.note_en, &a.tr, &mut un)),
         provisional: a.provisional == Some(true),
+        untranslated: un,
     })
 }
 
@@ -970,6 +1059,7 @@ fn status_override(
     c: &mut Checker<'_>,
     path: &str,
     ind: &input::IndicatorFile,
+    un: &mut Vec<&'static str>,
 ) -> Option<Override> {
     ind.status_override.as_ref().and_then(|o| {
         let mut st = Status::from_key(&o.status);
@@ -1007,9 +1097,10 @@ fn status_override(
                 "say why the computed status does not apply",
             );
         }
+        c.translations(&format!("{path}.override"), &o.tr, &["reason"]);
         Some(Override {
             status: st?,
-            reason: c.pick(&o.reason, &o.reason_en),
+            reason: c.pick("reason", &o.reason, &o.reason_en, &o.tr, un),
         })
     })
 }
@@ -1022,14 +1113,20 @@ fn indicator(
     sources: &Sources,
 ) -> Option<Indicator> {
     let target = target(c, path, &ind.target);
+    let mut un = Vec::new();
+    c.translations(path, &ind.tr, &["name", "unit", "wording", "note"]);
     let baseline = ind.baseline.as_ref().and_then(|b| {
         let bp = format!("{path}.baseline");
+        c.translations(&bp, &b.tr, &["note"]);
         let value = c.finite(&format!("{bp}.value"), b.value)?;
         Some(Baseline {
             value,
             period: b.period.clone(),
             source: source(c, &format!("{bp}.source"), b.source.as_ref(), sources),
-            note: b.note.as_ref().map(|n| c.pick(n, &b.note_en)),
+            note: b
+                .note
+                .as_ref()
+                .map(|n| c.pick("baseline_note", n, &b.note_en, &b.tr, &mut un)),
         })
     });
     if matches!(target, Some(Target::Increase(_))) && ind.baseline.is_none() {
@@ -1042,22 +1139,30 @@ fn indicator(
     let milestone = matches!(target, Some(Target::Milestone { .. }));
     let mut actuals = actuals(c, path, ind, year, milestone, sources);
     actuals.sort_by_key(|a| (a.period.sort_key(), a.as_of));
-    let status_override = status_override(c, path, ind);
+    let status_override = status_override(c, path, ind, &mut un);
+    let tr = &ind.tr;
     Some(Indicator {
         at: c.loc(path),
         id: ind.id.clone(),
-        name: c.pick(&ind.name, &ind.name_en),
-        unit: c.pick(&ind.unit, &ind.unit_en),
+        name: c.pick("name", &ind.name, &ind.name_en, tr, &mut un),
+        unit: c.pick("unit", &ind.unit, &ind.unit_en, tr, &mut un),
         better: ind.better.unwrap_or(Direction::Higher),
         section: ind.section.clone(),
         headline: ind.headline,
-        wording: ind.wording.as_ref().map(|w| c.pick(w, &ind.wording_en)),
+        wording: ind
+            .wording
+            .as_ref()
+            .map(|w| c.pick("wording", w, &ind.wording_en, tr, &mut un)),
         target: target?,
         baseline,
         series: ind.series.unwrap_or(SeriesKind::Ytd),
         actuals,
         status_override,
-        note: ind.note.as_ref().map(|n| c.pick(n, &ind.note_en)),
+        note: ind
+            .note
+            .as_ref()
+            .map(|n| c.pick("note", n, &ind.note_en, tr, &mut un)),
+        untranslated: un,
     })
 }
 
@@ -1066,9 +1171,11 @@ fn task(
     path: &str,
     t: &input::TaskFile,
     year: i32,
-    lead: &str,
+    (lead, lead_untranslated): (&str, bool),
     sources: &Sources,
 ) -> Option<Task> {
+    let mut un = Vec::new();
+    c.translations(path, &t.tr, &["text", "agency", "due_wording"]);
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31)?;
     let due = match &t.due {
         Some(d) => c.date(&format!("{path}.due"), d),
@@ -1080,9 +1187,10 @@ fn task(
         .and_then(|d| c.date(&format!("{path}.done_on"), d));
     let update = t.update.as_ref().and_then(|u| {
         let date = c.date(&format!("{path}.update.date"), &u.date)?;
+        c.translations(&format!("{path}.update"), &u.tr, &["note"]);
         Some(Update {
             date,
-            note: u.note.clone(),
+            note: c.pick("update_note", &u.note, &None, &u.tr, &mut un),
             source: source(
                 c,
                 &format!("{path}.update.source"),
@@ -1101,17 +1209,26 @@ fn task(
     Some(Task {
         at: c.loc(path),
         id: t.id.clone(),
-        text: c.pick(&t.text, &t.text_en),
+        text: c.pick("text", &t.text, &t.text_en, &t.tr, &mut un),
         agency: match &t.agency {
-            Some(a) => c.pick(a, &t.agency_en),
-            None => lead.to_string(),
+            Some(a) => c.pick("agency", a, &t.agency_en, &t.tr, &mut un),
+            None => {
+                if lead_untranslated {
+                    un.push("agency");
+                }
+                lead.to_string()
+            }
         },
         section: t.section.clone(),
         due: due?,
-        due_wording: t.due_wording.as_ref().map(|w| c.pick(w, &t.due_wording_en)),
+        due_wording: t
+            .due_wording
+            .as_ref()
+            .map(|w| c.pick("due_wording", w, &t.due_wording_en, &t.tr, &mut un)),
         state: t.status,
         done_on,
         update,
+        untranslated: un,
     })
 }
 

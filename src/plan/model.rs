@@ -80,6 +80,9 @@ pub struct Plan {
     pub sources: Sources,
     /// Where each declared source is written (for `check`).
     pub sources_at: BTreeMap<String, Loc>,
+    /// Texts shown in Vietnamese on a site in another language, for want of a translation
+    /// (pages mark them `lang="vi"`): field names (`title`, `issuer`, `document`).
+    pub untranslated: Vec<&'static str>,
 }
 
 /// Where a plan's status date came from.
@@ -112,6 +115,9 @@ pub struct Sector {
     pub indicators: Vec<Indicator>,
     /// Tasks in file order.
     pub tasks: Vec<Task>,
+    /// Texts shown in Vietnamese on a site in another language, for want of a translation
+    /// (pages mark them `lang="vi"`): field names (`name`, `lead`).
+    pub untranslated: Vec<&'static str>,
 }
 
 /// A target kind with its bounds.
@@ -191,6 +197,9 @@ pub struct Actual {
     pub provisional: bool,
     /// Where it was written.
     pub at: Loc,
+    /// Texts shown in Vietnamese on a site in another language, for want of a translation
+    /// (pages mark them `lang="vi"`): field names (`note`).
+    pub untranslated: Vec<&'static str>,
 }
 
 impl Actual {
@@ -241,6 +250,9 @@ pub struct Indicator {
     pub note: Option<String>,
     /// Where it was written.
     pub at: Loc,
+    /// Texts shown in Vietnamese on a site in another language, for want of a translation
+    /// (pages mark them `lang="vi"`): field names (`name`, `unit`, `wording`, `note`, `reason`, `baseline_note`).
+    pub untranslated: Vec<&'static str>,
 }
 
 /// A dated progress note.
@@ -277,6 +289,9 @@ pub struct Task {
     pub update: Option<Update>,
     /// Where it was written.
     pub at: Loc,
+    /// Texts shown in Vietnamese on a site in another language, for want of a translation
+    /// (pages mark them `lang="vi"`): field names (`text`, `agency`, `due_wording`, `update_note`).
+    pub untranslated: Vec<&'static str>,
 }
 
 /// Sources declared in a plan, by key.

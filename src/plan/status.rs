@@ -516,11 +516,13 @@ mod tests {
                     note: None,
                     provisional: false,
                     at: Default::default(),
+                    untranslated: Vec::new(),
                 })
                 .collect(),
             status_override: None,
             note: None,
             at: Default::default(),
+            untranslated: Vec::new(),
         }
     }
 
@@ -764,6 +766,7 @@ mod tests {
             done_on: None,
             update: None,
             at: Default::default(),
+            untranslated: Vec::new(),
         };
         assert_eq!(assess_task(&t, d(2024, 3, 31)), Status::OnSchedule);
         assert_eq!(assess_task(&t, d(2024, 4, 1)), Status::Overdue);

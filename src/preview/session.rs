@@ -159,7 +159,8 @@ impl Session {
     ) -> Option<Result<Rebuilt, Vec<Diagnostic>>> {
         let started = Instant::now();
         let ids: BTreeSet<String> = changed.keys().cloned().collect();
-        let reader = load::Reader::new(&self.opts.content, self.opts.max_file_bytes);
+        let reader = load::Reader::new(&self.opts.content, self.opts.max_file_bytes)
+            .with_lang(&self.project.site.locale);
         let mut diags = Vec::new();
         let locale = self.project.site.locale.clone();
         let mut plans = Vec::new();
@@ -268,15 +269,15 @@ fn reload_sector_file(
     let shown = |t: &Option<load::Text>| t.as_ref().is_some_and(|t| absolute(&t.path) == file);
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
     let stem = name.as_deref().and_then(|n| {
-        n.strip_suffix(".en.md")
-            .or_else(|| n.strip_suffix(".md"))
-            .map(str::to_owned)
+        // `kinh-te.md` or a translation such as `kinh-te.en.md`.
+        n.strip_suffix(".md")
+            .map(|n| n.split('.').next().unwrap_or(n).to_owned())
     });
     let sectors: Vec<PathBuf> = plan
         .sectors
         .iter()
         .filter(|s| {
-            shown(&s.commentary) || shown(&s.commentary_en) || stem.as_deref() == Some(&s.id)
+            shown(&s.commentary) || shown(&s.commentary_tr) || stem.as_deref() == Some(&s.id)
         })
         .map(|s| absolute(&s.file.path))
         .collect();

@@ -42,6 +42,9 @@ pub struct EmailFile {
     pub smtp: Option<String>,
 }
 
+/// Translations of an entity's texts: language code → field → text.
+pub type Tr = BTreeMap<String, BTreeMap<String, String>>;
+
 /// `<plan>/plan.yaml`: the identity of one plan. The folder name is the plan's id.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -85,6 +88,10 @@ pub struct PlanFile {
     /// Sources that actuals and baselines can cite by key.
     #[serde(default)]
     pub sources: BTreeMap<String, SourceFile>,
+    /// Translations for sites in other languages, by language code (any language the theme
+    /// has), e.g. `tr: {fr: {...}}`; fields: title, short_title, issuer, document. English may also use the `_en` fields.
+    #[serde(default)]
+    pub tr: Tr,
 }
 
 /// A cited source.
@@ -121,6 +128,10 @@ pub struct SectorFile {
     /// Qualitative tasks with deadlines.
     #[serde(default)]
     pub tasks: Vec<TaskFile>,
+    /// Translations for sites in other languages, by language code (any language the theme
+    /// has), e.g. `tr: {fr: {...}}`; fields: name, lead. English may also use the `_en` fields.
+    #[serde(default)]
+    pub tr: Tr,
 }
 
 /// One indicator: a target and the actuals reported against it.
@@ -165,6 +176,10 @@ pub struct IndicatorFile {
     pub note: Option<String>,
     /// English note.
     pub note_en: Option<String>,
+    /// Translations for sites in other languages, by language code (any language the theme
+    /// has), e.g. `tr: {fr: {...}}`; fields: name, unit, wording, note. English may also use the `_en` fields.
+    #[serde(default)]
+    pub tr: Tr,
 }
 
 /// Which direction of change is an improvement.
@@ -229,6 +244,10 @@ pub struct BaselineFile {
     pub note: Option<String>,
     /// English note.
     pub note_en: Option<String>,
+    /// Translations for sites in other languages, by language code (any language the theme
+    /// has), e.g. `tr: {fr: {...}}`; fields: note. English may also use the `_en` fields.
+    #[serde(default)]
+    pub tr: Tr,
 }
 
 /// One reported value.
@@ -253,6 +272,10 @@ pub struct ActualFile {
     /// which it is: `true` (an estimate), or `false` when it is already final (the event is
     /// over, e.g. the year's call-up is complete).
     pub provisional: Option<bool>,
+    /// Translations for sites in other languages, by language code (any language the theme
+    /// has), e.g. `tr: {fr: {...}}`; fields: note. English may also use the `_en` fields.
+    #[serde(default)]
+    pub tr: Tr,
 }
 
 /// A reported number, or a yes/no for milestones.
@@ -321,6 +344,10 @@ pub struct OverrideFile {
     pub reason: String,
     /// Why, in English.
     pub reason_en: Option<String>,
+    /// Translations for sites in other languages, by language code (any language the theme
+    /// has), e.g. `tr: {fr: {...}}`; fields: reason. English may also use the `_en` fields.
+    #[serde(default)]
+    pub tr: Tr,
 }
 
 /// A qualitative task.
@@ -351,6 +378,10 @@ pub struct TaskFile {
     pub done_on: Option<String>,
     /// Latest progress note.
     pub update: Option<UpdateFile>,
+    /// Translations for sites in other languages, by language code (any language the theme
+    /// has), e.g. `tr: {fr: {...}}`; fields: text, agency, due_wording. English may also use the `_en` fields.
+    #[serde(default)]
+    pub tr: Tr,
 }
 
 /// Reported task state.
@@ -379,6 +410,10 @@ pub struct UpdateFile {
     pub note: String,
     /// Source key, URL or citation.
     pub source: Option<String>,
+    /// Translations for sites in other languages, by language code (any language the theme
+    /// has), e.g. `tr: {fr: {...}}`; fields: note. English may also use the `_en` fields.
+    #[serde(default)]
+    pub tr: Tr,
 }
 
 /// Schema stand-in for periods, which may be written as a bare year.

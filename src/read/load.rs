@@ -44,8 +44,8 @@ pub struct PlanSource {
     pub doc: Doc<PlanFile>,
     /// `overview.md`, if present.
     pub overview: Option<Text>,
-    /// `overview.en.md`, if present.
-    pub overview_en: Option<Text>,
+    /// `overview.<lang>.md` in the site's language (not Vietnamese), if present.
+    pub overview_tr: Option<Text>,
     /// Sector files, ordered by file name.
     pub sectors: Vec<SectorSource>,
     /// Figures and task updates from a spreadsheet beside the YAML, if any.
@@ -63,8 +63,8 @@ pub struct SectorSource {
     pub doc: Doc<SectorFile>,
     /// The Markdown commentary, if found.
     pub commentary: Option<Text>,
-    /// `<id>.en.md`, the English commentary, if present.
-    pub commentary_en: Option<Text>,
+    /// `<id>.<lang>.md`, the commentary in the site's language (not Vietnamese), if present.
+    pub commentary_tr: Option<Text>,
 }
 
 /// Reads files inside one folder only: anything that resolves outside it (a symbolic link, a
@@ -73,6 +73,9 @@ pub struct SectorSource {
 pub struct Reader {
     root: PathBuf,
     max_bytes: u64,
+    /// The site's language when it is not Vietnamese: commentary is read from
+    /// `<name>.<lang>.md` too.
+    lang: Option<String>,
     /// Folders already resolved: whether each lies inside the root. Resolving a path asks the
     /// file system about every component, and a national site has tens of thousands of files
     /// in a few hundred folders.
@@ -86,8 +89,21 @@ impl Reader {
         Reader {
             root,
             max_bytes,
+            lang: None,
             folders: Mutex::default(),
         }
+    }
+
+    /// The same reader, for a site in `locale` (commentary in that language is read too).
+    pub fn with_lang(mut self, locale: &str) -> Self {
+        self.lang = (locale != "vi").then(|| locale.to_string());
+        self
+    }
+
+    /// The file holding `name`'s Markdown in the site's language (`kinh-te.fr.md`), if the
+    /// site is not Vietnamese.
+    pub fn translated(&self, name: &str) -> Option<String> {
+        self.lang.as_ref().map(|l| format!("{name}.{l}.md"))
     }
 
     /// True when `path` exists and resolves inside the root: a regular file (not a link) in a
@@ -188,7 +204,7 @@ impl Reader {
 /// Reads and parses everything under `root`, adding every problem to `diags`.
 pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content {
     let mut content = Content::default();
-    let reader = Reader::new(root, max_bytes);
+    let mut reader = Reader::new(root, max_bytes);
     if !root.is_dir() {
         diags.push(
             Diagnostic::error(root, 0, 0, "content folder not found")
@@ -201,7 +217,10 @@ pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content
         && let Some(text) = reader.read(&site_path, diags)
     {
         match yaml::parse::<SiteFile>(&site_path, &text.text) {
-            Ok(doc) => content.site = Some((text, doc)),
+            Ok(doc) => {
+                reader = reader.with_lang(doc.value.locale.as_deref().unwrap_or("vi"));
+                content.site = Some((text, doc));
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -289,7 +308,9 @@ pub fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Op
         .map_err(|d| diags.push(d))
         .ok();
     let overview = reader.read_optional(&dir.join("overview.md"), diags);
-    let overview_en = reader.read_optional(&dir.join("overview.en.md"), diags);
+    let overview_tr = reader
+        .translated("overview")
+        .and_then(|f| reader.read_optional(&dir.join(f), diags));
     let mut sectors = Vec::new();
     let sector_dir = dir.join("sectors");
     let mut paths: Vec<PathBuf> = WalkDir::new(&sector_dir)
@@ -318,7 +339,7 @@ pub fn load_plan(dir: &Path, reader: &Reader, diags: &mut Vec<Diagnostic>) -> Op
         file,
         doc: doc?,
         overview,
-        overview_en,
+        overview_tr,
         sectors,
         updates,
     })
@@ -397,13 +418,15 @@ pub fn load_sector(
         }
         None => reader.read_optional(&dir.join(format!("{id}.md")), diags),
     };
-    let commentary_en = reader.read_optional(&dir.join(format!("{id}.en.md")), diags);
+    let commentary_tr = reader
+        .translated(&id)
+        .and_then(|f| reader.read_optional(&dir.join(f), diags));
     Some(SectorSource {
         id,
         file,
         doc,
         commentary,
-        commentary_en,
+        commentary_tr,
     })
 }
 

@@ -88,6 +88,8 @@ fn source_view(s: &Option<Source>) -> Option<SourceView> {
 /// One reported value, formatted.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActualView {
+    /// The note is shown in Vietnamese for want of a translation.
+    pub note_vi: bool,
     /// Period code (`2024-Q1`).
     pub period_code: String,
     /// Period name.
@@ -111,6 +113,9 @@ pub struct ActualView {
 /// An indicator card.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorView {
+    /// Fields shown in Vietnamese for want of a translation (pages mark them `lang="vi"`).
+    pub vi: Vec<&'static str>,
+
     /// Anchor id on its sector page.
     pub anchor: String,
     /// Name.
@@ -218,6 +223,9 @@ impl Bars {
 /// A task row.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskView {
+    /// Fields shown in Vietnamese for want of a translation (pages mark them `lang="vi"`).
+    pub vi: Vec<&'static str>,
+
     /// Anchor id.
     pub anchor: String,
     /// Text.
@@ -259,6 +267,9 @@ pub struct CountView {
 /// A sector page, or a row of the overview's matrix.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectorView {
+    /// Fields shown in Vietnamese for want of a translation (pages mark them `lang="vi"`).
+    pub vi: Vec<&'static str>,
+
     /// Id (file stem).
     pub id: String,
     /// Name.
@@ -303,6 +314,9 @@ pub struct SectorView {
 /// One item that needs a reader's attention, for the overview and the digest.
 #[derive(Debug, Clone, Serialize)]
 pub struct AttentionView {
+    /// Fields shown in Vietnamese for want of a translation (pages mark them `lang="vi"`).
+    pub vi: Vec<&'static str>,
+
     /// Indicator name or task text.
     pub name: String,
     /// `indicator` or `task`.
@@ -467,6 +481,9 @@ impl PlanSummary {
 /// same page as a full build.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanHeader {
+    /// Fields shown in Vietnamese for want of a translation (pages mark them `lang="vi"`).
+    pub vi: Vec<&'static str>,
+
     /// Id.
     pub id: String,
     /// Title.
@@ -491,6 +508,7 @@ impl PlanHeader {
     /// The header of a plan, formatted for the page language.
     pub fn new(plan: &Plan, lang: &Lang) -> Self {
         PlanHeader {
+            vi: plan.untranslated.clone(),
             id: plan.id.clone(),
             title: plan.title.clone(),
             short_title: plan.short_title.clone(),
@@ -751,6 +769,12 @@ fn attention(sectors: &[Arc<SectorView>], decided: &PlanStatus, lang: &Lang) -> 
                 items.push((
                     severity(a.status),
                     AttentionView {
+                        vi: i
+                            .vi
+                            .iter()
+                            .copied()
+                            .filter(|f| *f == "name" || *f == "reason")
+                            .collect(),
                         name: i.name.clone(),
                         kind: "indicator",
                         sector: s.name.clone(),
@@ -769,6 +793,13 @@ fn attention(sectors: &[Arc<SectorView>], decided: &PlanStatus, lang: &Lang) -> 
                 items.push((
                     severity(status),
                     AttentionView {
+                        vi: t
+                            .vi
+                            .iter()
+                            .copied()
+                            .filter(|f| *f == "text")
+                            .map(|_| "name")
+                            .collect(),
                         name: t.text.clone(),
                         kind: "task",
                         sector: s.name.clone(),
@@ -996,6 +1027,7 @@ fn sector_view(s: &Sector, st: &SectorStatus, sources: &Sources, lang: &Lang) ->
         .filter(|x| x.needs_attention())
         .count();
     SectorView {
+        vi: s.untranslated.clone(),
         indicator_chart,
         task_chart,
         indicator_counts,
@@ -1058,6 +1090,7 @@ fn actual_view(a: &Actual, unit: &str, lang: &Lang) -> ActualView {
         as_of: lang.date(a.as_of),
         source: source_view(&a.source),
         note: a.note.clone(),
+        note_vi: a.untranslated.contains(&"note"),
         provisional: a.is_provisional(),
         note_no: None,
         note_html: None,
@@ -1084,6 +1117,7 @@ fn indicator_view(
     let target = lang.target(&i.target, &i.unit);
     let (chart, series_chart) = charts(i, a, &status, gap.as_deref(), &latest, &target, lang);
     IndicatorView {
+        vi: i.untranslated.clone(),
         chart,
         series_chart,
         href: format!("{sector_href}#{anchor}"),
@@ -1459,6 +1493,7 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
 
 fn task_view(t: &Task, status: Status, prose: &Prose<'_>, lang: &Lang) -> TaskView {
     TaskView {
+        vi: t.untranslated.clone(),
         due_text: lang.fill("due_on", &[("date", &lang.date(t.due))]),
         anchor: routes::task_anchor(&t.id),
         text: prose.text(&t.text),
