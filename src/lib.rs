@@ -398,9 +398,7 @@ pub fn email(opts: &Options, request: &EmailRequest) -> Result<Emailed, Vec<Diag
         .unwrap_or_else(|| PathBuf::from(format!("{}.eml", plan.id)));
     let fail =
         |message: String, hint: &str| vec![Diagnostic::error(&path, 0, 0, message).with_hint(hint)];
-    if let Ok(existing) = std::fs::read(&path)
-        && !email::is_ours(&existing)
-    {
+    if path.exists() && !std::fs::read(&path).is_ok_and(|b| email::is_ours(&b)) {
         return Err(fail(
             "this file exists and is not a message tiendo wrote, so it is not replaced".into(),
             "choose another file with --output",
@@ -490,6 +488,12 @@ fn deliver(
     addresses: &email::Addresses,
     (bytes, envelope): (&[u8], &lettre::address::Envelope),
 ) -> Result<String, (String, &'static str)> {
+    if addresses.to.is_empty() && addresses.cc.is_empty() {
+        return Err((
+            "sending needs at least one recipient".to_string(),
+            "set `email: {to: […]}` in site.yaml, or pass --to",
+        ));
+    }
     let server = request.smtp.clone().or_else(|| settings.smtp.clone());
     let server = server.ok_or((
         "sending needs a mail server".to_string(),

@@ -336,6 +336,8 @@ fn send_delivers_the_message_over_smtp_and_never_shows_the_password() {
             "127.0.0.1:9",
             "--from",
             "a@b.vn",
+            "--to",
+            "c@d.vn",
         ])
         .current_dir(&work)
         .env("TIENDO_SMTP_USER", "vanphong")
@@ -347,6 +349,24 @@ fn send_delivers_the_message_over_smtp_and_never_shows_the_password() {
         text(&half)
             .1
             .contains("set both TIENDO_SMTP_USER and TIENDO_SMTP_PASSWORD")
+    );
+    // A message with nobody to send to is not sent (to the sender, say).
+    let nobody = tiendo(
+        &work,
+        &[
+            "email",
+            "--send",
+            "--smtp",
+            "127.0.0.1:9",
+            "--from",
+            "a@b.vn",
+        ],
+    );
+    assert_eq!(nobody.status.code(), Some(1));
+    assert!(
+        text(&nobody)
+            .1
+            .contains("sending needs at least one recipient")
     );
     fs::remove_dir_all(&work).unwrap();
 }

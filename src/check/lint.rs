@@ -89,7 +89,12 @@ fn shape(plan: &Plan) -> Vec<Diagnostic> {
     }
     let mut cited: BTreeSet<&str> = BTreeSet::new();
     for (at, note) in notes {
-        for word in note.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')) {
+        // Whole words as `cite` links them (`S3`, `BC-9T`), and the parts of hyphenated ones
+        // (`S1-S3` cites S1 and S3).
+        let words = note.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'));
+        let parts = words
+            .flat_map(|w| std::iter::once(w).chain(w.split('-').filter(move |_| w.contains('-'))));
+        for word in parts {
             if plan.sources.contains_key(word) {
                 cited.insert(word);
             } else if looks_like_a_key(word, plan) {

@@ -277,6 +277,10 @@ fn tasks(
                 continue;
             }
             let src = u.source.as_ref().map(|s| s.0.clone());
+            // A spreadsheet's note is the plan's own language.
+            if !cx.texts.vietnamese() && !task.untranslated.contains(&"update_note") {
+                task.untranslated.push("update_note");
+            }
             task.update = c
                 .date(&format!("{path}.date"), &u.date.0)
                 .map(|date| Update {

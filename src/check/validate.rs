@@ -85,12 +85,17 @@ impl Checker<'_> {
 
     /// Checks an entity's translations: language codes, and only the `allowed` fields.
     fn translations(&mut self, path: &str, tr: &input::Tr, allowed: &[&str]) {
+        let path = if path.is_empty() {
+            "tr".to_string()
+        } else {
+            format!("{path}.tr")
+        };
         for (lang, fields) in tr {
             let code_ok = (2..=8).contains(&lang.len())
                 && lang.chars().all(|c| c.is_ascii_lowercase() || c == '-');
             if !code_ok {
                 self.error(
-                    &format!("{path}.tr.{lang}"),
+                    &format!("{path}.{lang}"),
                     format!("`{lang}` is not a language code"),
                     "use the code of a language the theme has, e.g. `en` or `fr` (its i18n file's name)",
                 );
@@ -105,7 +110,7 @@ impl Checker<'_> {
                         None => format!("translatable here: {}", allowed.join(", ")),
                     };
                     self.error(
-                        &format!("{path}.tr.{lang}.{field}"),
+                        &format!("{path}.{lang}.{field}"),
                         format!("`{field}` has no translation here"),
                         hint,
                     );
@@ -221,7 +226,12 @@ fn pick(
         return vi.to_string();
     }
     let code = texts.code();
-    let given = tr.get(code).and_then(|t| t.get(field)).or(match code {
+    // A baseline's and an update's `note` are recorded under their own names.
+    let key = match field {
+        "baseline_note" | "update_note" => "note",
+        f => f,
+    };
+    let given = tr.get(code).and_then(|t| t.get(key)).or(match code {
         "en" => en.as_ref(),
         _ => None,
     });
@@ -467,7 +477,8 @@ fn plan(
         short_title: match (translated("short_title"), &p.short_title_en, &p.short_title) {
             (Some(t), _, _) => t,
             (None, Some(e), _) if en => e.clone(),
-            (None, _, Some(s)) if texts.vietnamese() || !un.contains(&"title") => s.clone(),
+            // The short title in Vietnamese only where the title is Vietnamese too.
+            (None, _, Some(s)) if texts.vietnamese() || un.contains(&"title") => s.clone(),
             _ => title.clone(),
         },
         title,
@@ -1036,6 +1047,15 @@ fn published_in_time(
                 "check the date it was published (the year especially): a {code} figure is \
                  published after {start}"
             ),
+        ),
+        Some(Published::EarlyUnmarked) if c.cells.is_some() => c.error(
+            path,
+            format!(
+                "this {code} figure is dated {as_of}, before its period was over (it ends on \
+                 {end}), so it is an estimate"
+            ),
+            "write `có` in the “Ước tính” (provisional) column if it is an estimate, or `không` \
+             if it is already final; or correct the date",
         ),
         Some(Published::EarlyUnmarked) => c.error(
             path,

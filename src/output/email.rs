@@ -6,8 +6,6 @@
 //! status date, and the boundaries and Message-ID are derived from the content, never from
 //! the clock or a random number.
 
-use std::hash::{Hash, Hasher};
-
 use chrono::NaiveDate;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
@@ -65,31 +63,28 @@ pub struct Letter<'a> {
     pub files: Vec<File<'a>>,
 }
 
-/// A stable digest of everything the message holds, for its boundaries and Message-ID.
+/// A stable digest of everything the message holds, for its boundaries and Message-ID: FNV-1a
+/// over each part's length (little-endian) and bytes, the same on every platform and version.
 fn fingerprint(letter: &Letter<'_>, to: &Addresses) -> u64 {
-    // FNV-1a: stable across runs and Rust versions, unlike the std hasher's keys.
-    struct Fnv(u64);
-    impl Hasher for Fnv {
-        fn finish(&self) -> u64 {
-            self.0
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        let len = (bytes.len() as u64).to_le_bytes();
+        for b in len.iter().chain(bytes) {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
         }
-        fn write(&mut self, bytes: &[u8]) {
-            for b in bytes {
-                self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
-            }
-        }
-    }
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    letter.subject.hash(&mut h);
-    letter.date.to_string().hash(&mut h);
-    letter.text.hash(&mut h);
-    letter.html.hash(&mut h);
+    };
+    feed(letter.subject.as_bytes());
+    feed(letter.date.to_string().as_bytes());
+    feed(letter.text.as_bytes());
+    feed(letter.html.as_bytes());
     for f in &letter.files {
-        f.name.hash(&mut h);
-        f.bytes.hash(&mut h);
+        feed(f.name.as_bytes());
+        feed(f.bytes);
     }
-    (&to.from, &to.to, &to.cc).hash(&mut h);
-    h.finish()
+    for a in to.from.iter().chain(&to.to).chain(&to.cc) {
+        feed(a.as_bytes());
+    }
+    h
 }
 
 /// When a message is dated.
@@ -114,7 +109,17 @@ pub fn message(
     let from = to.from.as_deref().ok_or_else(|| {
         "the message needs a sender: set `email: {from: …}` in site.yaml or pass --from".to_string()
     })?;
-    let id = fingerprint(letter, to);
+    let sent_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let id = match dated {
+        Dated::StatusDate => fingerprint(letter, to),
+        // A message sent again is a new message: mail systems drop repeated Message-IDs.
+        Dated::Now => fingerprint(letter, to) ^ sent_at.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+    };
+    let domain = from
+        .rsplit_once('@')
+        .map_or("localhost", |(_, d)| d.trim_end_matches('>'));
     let mut builder = Message::builder()
         .from(mailbox(from)?)
         .subject(letter.subject.clone())
@@ -122,7 +127,7 @@ pub fn message(
             Dated::StatusDate => date_time(letter.date),
             Dated::Now => std::time::SystemTime::now(),
         })
-        .message_id(Some(format!("<{id:016x}.tiendo@localhost>")));
+        .message_id(Some(format!("<{id:016x}.tiendo@{domain}>")));
     for a in &to.to {
         builder = builder.to(mailbox(a)?);
     }
@@ -163,7 +168,7 @@ pub fn message(
 }
 
 /// Where and how to send: `host[:port]` (587 by default); credentials from the environment.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Smtp {
     /// Server name.
     pub host: String,
@@ -171,6 +176,17 @@ pub struct Smtp {
     pub port: u16,
     /// User and password, from `TIENDO_SMTP_USER` and `TIENDO_SMTP_PASSWORD`.
     pub credentials: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let user = self.credentials.as_ref().map(|(u, _)| u.as_str());
+        write!(
+            f,
+            "Smtp {{ {}:{}, user: {user:?}, password: hidden }}",
+            self.host, self.port
+        )
+    }
 }
 
 /// The environment variables credentials are read from (never from files, never printed).
@@ -223,6 +239,9 @@ impl Smtp {
         use lettre::transport::smtp::authentication::Credentials;
         let builder = if self.is_loopback() {
             SmtpTransport::builder_dangerous(self.host.clone())
+        } else if self.port == 465 {
+            // Port 465 speaks TLS from the first byte (RFC 8314).
+            SmtpTransport::relay(&self.host).map_err(|e| e.to_string())?
         } else {
             SmtpTransport::starttls_relay(&self.host).map_err(|e| e.to_string())?
         };

@@ -205,8 +205,11 @@ pub fn read_workbook(path: &Path, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -
             .find(|n| wanted.contains(&crate::slug::slugify(n).as_str()))
             .cloned()
     };
-    let figures = named(&FIGURE_SHEETS).or_else(|| names.first().cloned());
-    let tasks = named(&TASK_SHEETS).filter(|t| Some(t) != figures.as_ref());
+    let tasks = named(&TASK_SHEETS);
+    // The figures: the sheet named so, else the first sheet that is not the tasks'.
+    let figures = named(&FIGURE_SHEETS)
+        .or_else(|| names.iter().find(|n| Some(*n) != tasks.as_ref()).cloned());
+    let tasks = tasks.filter(|t| Some(t) != figures.as_ref());
     let mut read = |name: &str, diags: &mut Vec<Diagnostic>| match book.worksheet_range(name) {
         Ok(range) => Some(range_table(&range)),
         Err(e) => {
@@ -384,12 +387,32 @@ const TASK_COLUMNS: [Col; 6] = [
     Col::Source,
 ];
 
+/// Headers of the template's reference columns (as slugs), which are not read.
+const REFERENCE: [&str; 14] = [
+    "nganh",
+    "sector",
+    "ten-chi-tieu",
+    "name",
+    "don-vi",
+    "unit",
+    "muc-tieu",
+    "target",
+    "so-gan-nhat",
+    "latest-figure",
+    "noi-dung",
+    "text",
+    "han",
+    "due",
+];
+
 /// A sheet being turned into rows: its header and where problems go.
 struct Sheet<'a> {
     file: &'a Path,
     name: Option<&'a str>,
     columns: BTreeMap<Col, usize>,
     first_col: usize,
+    /// Cells the header names (a row with more has lost a cell boundary).
+    width: usize,
     diags: &'a mut Vec<Diagnostic>,
 }
 
@@ -410,20 +433,42 @@ impl<'a> Sheet<'a> {
             .position(|(_, cells)| cells.iter().any(|c| *c != Value::Empty))?;
         let (header_row, header) = &table.rows[at];
         let mut columns = BTreeMap::new();
+        let mut unread = Vec::new();
         for (j, cell) in header.iter().enumerate() {
             let Value::Text(text) = cell else { continue };
             let slug = crate::slug::slugify(text);
             if let Some(col) = wanted.iter().find(|c| c.names().contains(&slug.as_str())) {
                 columns.entry(*col).or_insert(j);
+            } else if !REFERENCE.contains(&slug.as_str()) {
+                unread.push((j, text.clone()));
             }
         }
+        let width = header
+            .iter()
+            .rposition(|c| *c != Value::Empty)
+            .map_or(0, |j| j + 1);
         let sheet = Sheet {
             file,
             name,
             columns,
             first_col: table.first_col,
+            width,
             diags,
         };
+        for (j, text) in unread {
+            let at = Cell {
+                row: *header_row,
+                col: table.first_col + j,
+            };
+            let read: Vec<String> = wanted.iter().map(|c| c.label()).collect();
+            let message = format!("{}: the column “{text}” is not read", sheet.where_(at));
+            sheet.diags.push(
+                Diagnostic::warning(sheet.file, at.row, at.col, message).with_hint(format!(
+                    "tiendo reads the columns {}; rename this one if it holds one of them",
+                    read.join(", ")
+                )),
+            );
+        }
         let missing: Vec<String> = required
             .iter()
             .filter(|c| !sheet.columns.contains_key(c))
@@ -472,6 +517,28 @@ impl<'a> Sheet<'a> {
             col: self.first_col + j.unwrap_or(0),
         };
         (value, at)
+    }
+
+    /// Reports a row with cells beyond the header (in a `,`-separated file, an unquoted
+    /// decimal comma splits a number in two); true when it has some.
+    fn overflows(&mut self, row: usize, cells: &[Value]) -> bool {
+        let Some(j) = cells
+            .iter()
+            .skip(self.width)
+            .position(|c| *c != Value::Empty)
+        else {
+            return false;
+        };
+        let at = Cell {
+            row,
+            col: self.first_col + self.width + j,
+        };
+        self.error(
+            at,
+            "this row has more cells than the header row names".into(),
+            "a number with a decimal comma in a `,`-separated file splits in two: put it in quotes (\"7,38\"), or save the file with `;` between cells",
+        );
+        true
     }
 
     fn error(&mut self, at: Cell, message: String, hint: impl Into<String>) {
@@ -606,36 +673,49 @@ fn number_text(text: &str) -> Result<ActualValue, String> {
         "false" | "chua-dat" | "khong" => return Ok(ActualValue::Reached(false)),
         _ => {}
     }
+    let fix = "type the figure as a number, e.g. 7,38 or 7.38 (without units or %)";
     let (dots, commas) = (t.matches('.').count(), t.matches(',').count());
-    let plain = match (dots, commas) {
-        (0, 0) => t.clone(),
-        (0, 1) => t.replace(',', "."),
-        (1, 0) => {
-            let decimals = t.split('.').nth(1).map_or(0, str::len);
-            if decimals == 3 {
-                return Err(format!(
-                    "`{t}` could be {} or {}: type it as a number cell, or write it without the point ({}) or with a decimal comma ({})",
-                    t.replace('.', ""),
-                    t,
-                    t.replace('.', ""),
-                    t.replace('.', ",")
-                ));
-            }
-            t.clone()
-        }
-        (_, 0) => t.replace('.', ""),
-        (_, 1) if t.rfind(',') > t.rfind('.') => t.replace('.', "").replace(',', "."),
-        (0, _) => t.replace(',', ""),
-        _ => t.replace(',', ""),
+    // The decimal mark is the last separator when both kinds appear, or a lone one; any other
+    // separator groups thousands and must be followed by exactly three digits each time.
+    let decimal = match (dots, commas) {
+        (0, 0) => None,
+        (1, 0) => Some('.'),
+        (0, 1) => Some(','),
+        (_, 0) | (0, _) => None,
+        _ => t.rfind([',', '.']).and_then(|i| t[i..].chars().next()),
     };
+    let (int, frac) = match decimal {
+        Some(d) => t.rsplit_once(d).map_or((t.as_str(), ""), |(i, f)| (i, f)),
+        None => (t.as_str(), ""),
+    };
+    // `50.400` and `50,400` alone: thousands in one convention, a decimal in the other.
+    let whole = int.trim_start_matches('-');
+    if (dots + commas == 1) && frac.len() == 3 && whole.len() <= 3 && whole != "0" {
+        let digits = t.replace(['.', ','], "");
+        return Err(format!(
+            "`{t}` could be {digits} or {int}.{frac}: type it as a number cell, or write it \
+             without the separator ({digits}) or with three decimals written out ({int},{frac}0)"
+        ));
+    }
+    let mut groups = int.split(['.', ',']);
+    let first = groups.next().unwrap_or("");
+    let grouped_ok = groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    let sign_digits = first.trim_start_matches('-');
+    if !grouped_ok || (int.contains(['.', ',']) && !(1..=3).contains(&sign_digits.len())) {
+        return Err(format!("`{t}` is not a number: {fix}"));
+    }
+    let plain = format!(
+        "{}{}{}",
+        int.replace(['.', ','], ""),
+        if frac.is_empty() { "" } else { "." },
+        frac
+    );
     plain
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
         .map(ActualValue::Number)
-        .ok_or_else(|| {
-            "type the figure as a number, e.g. 7,38 or 7.38 (without units or %)".to_string()
-        })
+        .ok_or_else(|| fix.to_string())
 }
 
 /// A number as YAML would write it (`2024`, not `2024.0`).
@@ -658,6 +738,9 @@ fn figure_rows(
         Sheet::open(file, name, table, &FIGURE_COLUMNS, &FIGURE_REQUIRED, diags)?;
     let mut rows = Vec::new();
     for (row, cells) in body {
+        if sheet.overflows(*row, cells) {
+            continue;
+        }
         let get = |col| sheet.get(*row, cells, col);
         let reported = [
             Col::Period,
@@ -759,6 +842,9 @@ fn task_rows(
     let (mut sheet, body) = Sheet::open(file, name, table, &TASK_COLUMNS, &[Col::Task], diags)?;
     let mut rows = Vec::new();
     for (row, cells) in body {
+        if sheet.overflows(*row, cells) {
+            continue;
+        }
         let get = |col| sheet.get(*row, cells, col);
         let reported = [Col::Status, Col::DoneOn, Col::Date, Col::Note, Col::Source];
         if reported.iter().all(|c| *get(*c).0 == Value::Empty) {
