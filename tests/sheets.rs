@@ -195,6 +195,8 @@ fn a_filled_workbook_updates_the_site() {
             ],
             // Template rows nobody filled are skipped.
             ["dieu-tra", "(tên chỉ tiêu)", "", "", "", ""],
+            // 6,9 % typed into a cell formatted as a percentage: Excel stores 0.069.
+            ["grdp", "", "2024-10", "0.069", "2024-11-05", "có"],
         ],
         &[(1, 4, date)],
         &[["hop-tac-xa", "", "2024-10-05", "Đã trình UBND tỉnh."]],
@@ -202,6 +204,12 @@ fn a_filled_workbook_updates_the_site() {
     let out_dir = work.join("output");
     let out = tiendo(&work, &["build", "--output", out_dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out).1);
+    assert!(
+        text(&out).1.contains("updates.xlsx:5:4: warning: sheet `Số liệu`, cell D5: 0.069 is far below the target for a figure in %")
+            && text(&out).1.contains("e.g. 6.9"),
+        "a percentage cell is pointed out: {}",
+        text(&out).1
+    );
     let plan: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out_dir.join("data/plan.json")).unwrap()).unwrap();
     let indicator = |id: &str| -> serde_json::Value {

@@ -25,6 +25,23 @@ pub(super) struct Context<'a> {
     pub(super) files: &'a BTreeMap<&'a str, &'a Path>,
 }
 
+/// For a figure in % read from a cell Excel formatted as a percentage (7,38 % is stored as
+/// 0.0738): the figure it probably was, when the value is below 1 and the target's bound at
+/// least 2.
+fn percent_cell(unit: &str, target: &Target, value: &crate::model::Value) -> Option<String> {
+    let crate::model::Value::Number(v) = *value else {
+        return None;
+    };
+    let bound = match *target {
+        Target::Range { min, .. } => min,
+        Target::AtLeast(b) | Target::MoreThan(b) | Target::AtMost(b) | Target::LessThan(b) => b,
+        Target::Exactly(n) => n,
+        Target::Increase(_) | Target::Milestone { .. } => return None,
+    };
+    (unit.trim() == "%" && v > 0.0 && v < 1.0 && bound >= 2.0)
+        .then(|| format!("{}", (v * 10000.0).round() / 100.0))
+}
+
 /// Every cell of the task rows, under YAML-like paths (`rows[3].status`).
 fn task_spans(rows: &[TaskRow]) -> Spans {
     let mut map = HashMap::new();
@@ -210,6 +227,20 @@ fn figures(
                 "keep one row, or give a revised figure the date it was published",
             );
             continue;
+        }
+        if let Some(shown) = percent_cell(&ind.unit, &ind.target, &a.value) {
+            c.warn(
+                &format!("{path}.value"),
+                format!(
+                    "{} is far below the target for a figure in %: was the cell formatted as a \
+                     percentage (Excel stores 7,38 % as 0,0738)?",
+                    r.value_text()
+                ),
+                format!(
+                    "type the figure as a plain number, e.g. {shown}, or leave it if {} is right",
+                    r.value_text()
+                ),
+            );
         }
         ind.actuals.push(a);
     }

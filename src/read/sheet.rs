@@ -67,6 +67,16 @@ pub struct FigureRow {
     pub provisional: Option<bool>,
 }
 
+impl FigureRow {
+    /// The figure as the editor typed it, for messages.
+    pub fn value_text(&self) -> String {
+        match self.value.0 {
+            ActualValue::Number(v) => v.to_string(),
+            ActualValue::Reached(b) => b.to_string(),
+        }
+    }
+}
+
 /// One task's reported state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskRow {
