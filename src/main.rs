@@ -212,7 +212,7 @@ fn main() -> ExitCode {
             input,
             plan,
             output,
-        } => template(&input, plan.as_deref(), output.as_deref()),
+        } => template(&input, plan.as_deref(), output.as_deref(), out),
         Command::Email {
             input,
             plan,
@@ -226,6 +226,7 @@ fn main() -> ExitCode {
             smtp,
         } => email(
             &input,
+            out,
             tiendo::EmailRequest {
                 plan,
                 addresses: tiendo::email::Addresses { from, to, cc },
@@ -342,9 +343,15 @@ fn build(input: Input, output: PathBuf, force: bool, out: Console) -> ExitCode {
 }
 
 /// `tiendo template`: a ready-to-fill workbook.
-fn template(input: &Input, plan: Option<&str>, output: Option<&std::path::Path>) -> ExitCode {
+fn template(
+    input: &Input,
+    plan: Option<&str>,
+    output: Option<&std::path::Path>,
+    out: Console,
+) -> ExitCode {
     let opts = options(input, PathBuf::from("output"));
     match tiendo::template(&opts, plan, output) {
+        Ok(_) if out.quiet => ExitCode::SUCCESS,
         Ok(path) => {
             println!(
                 "wrote {}; fill in the new figures, then run `tiendo check` and `tiendo build`",
@@ -357,9 +364,10 @@ fn template(input: &Input, plan: Option<&str>, output: Option<&std::path::Path>)
 }
 
 /// `tiendo email`: the plan's update as a message file.
-fn email(input: &Input, request: tiendo::EmailRequest) -> ExitCode {
+fn email(input: &Input, out: Console, request: tiendo::EmailRequest) -> ExitCode {
     let opts = options(input, PathBuf::from("output"));
     match tiendo::email(&opts, &request) {
+        Ok(_) if out.quiet => ExitCode::SUCCESS,
         Ok(done) => {
             let path = done.path.display();
             match (request.send, done.sent) {

@@ -15,7 +15,7 @@ raw = open(sys.argv[1], 'rb').read()
 m = email.message_from_bytes(raw, policy=email.policy.default)
 out = {
     'subject': str(m['subject']), 'from': str(m['from']), 'to': str(m['to']),
-    'date': str(m['date']), 'message_id': str(m['message-id']),
+    'date': str(m['date']), 'message_id': str(m['message-id']), 'unsent': str(m['x-unsent']),
     'type': m.get_content_type(), 'crlf_only': b'\n' not in raw.replace(b'\r\n', b''),
     'parts': [],
 }
@@ -73,6 +73,7 @@ fn the_message_is_read_back_whole_by_an_independent_parser() {
         "the subject names the plan and the status date: {subject}"
     );
     assert!(m["date"].as_str().unwrap().contains("01 Apr 2025"));
+    assert_eq!(m["unsent"], "1", "Outlook opens it as a draft to send");
 
     // The parts are the site's own files, unchanged.
     let site = work.join("site");
@@ -311,6 +312,10 @@ fn send_delivers_the_message_over_smtp_and_never_shows_the_password() {
         "AUTH PLAIN with the environment's credentials"
     );
     let eml = fs::read(work.join("tien-giang-2024.eml")).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&eml).contains("X-Unsent"),
+        "a sent message is not a draft"
+    );
     let differs = arrived.iter().zip(&eml).position(|(a, b)| a != b);
     assert!(
         arrived == eml,

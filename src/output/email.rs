@@ -134,8 +134,11 @@ pub fn message(
     for a in &to.cc {
         builder = builder.cc(mailbox(a)?);
     }
-    // Opened in a mail client, a message without recipients is still a draft to complete.
     builder = builder.header(XMailer(format!("tiendo {}", env!("CARGO_PKG_VERSION"))));
+    if matches!(dated, Dated::StatusDate) {
+        // A file to open and send: Outlook opens a message marked unsent as a draft.
+        builder = builder.header(XUnsent);
+    }
     let alternative = MultiPart::alternative()
         .boundary(format!("alt-{id:016x}"))
         .singlepart(SinglePart::plain(letter.text.to_string()))
@@ -287,6 +290,24 @@ impl lettre::message::header::Header for XMailer {
 
     fn display(&self) -> HeaderValue {
         HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `X-Unsent: 1`: Outlook opens the file as a draft ready to send, not as received mail.
+#[derive(Clone)]
+struct XUnsent;
+
+impl lettre::message::header::Header for XUnsent {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("X-Unsent")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(XUnsent)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "1".to_string())
     }
 }
 
