@@ -682,6 +682,7 @@ fn sector(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Sector> {
     let s = &src.doc.value;
+    thousands_errors(&src.file, diags);
     let mut c = Checker {
         file: &src.file,
         spans: &src.doc.spans,
@@ -1001,6 +1002,75 @@ fn actual(
     })
 }
 
+/// An error for each number written with a Vietnamese thousands point in `file`.
+fn thousands_errors(file: &Text, diags: &mut Vec<Diagnostic>) {
+    for (at, token) in thousands_points(&file.text) {
+        let (line, col) = crate::control::line_col(&file.text, at);
+        let digits = token.replace('.', "");
+        let small = token.trim_end_matches('0');
+        diags.push(
+            Diagnostic::error(
+                &file.path,
+                line,
+                col,
+                format!(
+                    "`{token}` reads as {small} in YAML, but in Vietnamese writing it is {digits}"
+                ),
+            )
+            .with_source(&file.text)
+            .with_hint(format!(
+                "write numbers without a thousands separator: {digits} (or {small} if that is \
+                 what it is)"
+            )),
+        );
+    }
+}
+
+/// Plain YAML numbers written with a Vietnamese thousands point (`50.400`, `1.400`): one to
+/// three digits, a point, three digits ending in 0, standing alone as a value (after `:`, `[`,
+/// `,` or `- `, before the end of the line, `,`, `]`, `}` or a comment), outside quotes. YAML
+/// reads them as 50.4 and 1.4. Returns each one's byte offset and text.
+fn thousands_points(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    for dot in memchr::memchr_iter(b'.', bytes) {
+        let digits = |r: std::ops::Range<usize>| {
+            bytes
+                .get(r)
+                .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+        };
+        if !digits(dot + 1..dot + 4) || bytes[dot + 3] != b'0' {
+            continue;
+        }
+        let start = bytes[..dot]
+            .iter()
+            .rposition(|b| !b.is_ascii_digit())
+            .map_or(0, |i| i + 1);
+        let end = dot + 4;
+        if !(1..=3).contains(&(dot - start)) {
+            continue;
+        }
+        let before = bytes[..start].iter().rev().find(|b| **b != b' ');
+        let after = bytes[end..].iter().find(|b| **b != b' ');
+        let alone_before = matches!(before, Some(b':' | b'[' | b',' | b'-'));
+        let alone_after = matches!(
+            after,
+            None | Some(b'\n' | b'\r' | b',' | b']' | b'}' | b'#')
+        );
+        let line_start = bytes[..start]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = &text[line_start..start];
+        let quoted = line.matches('"').count() % 2 == 1 || line.matches('\'').count() % 2 == 1;
+        let comment = line.contains(" #") || line.trim_start().starts_with('#');
+        if alone_before && alone_after && !quoted && !comment {
+            found.push((start, &text[start..end]));
+        }
+    }
+    found
+}
+
 /// What is wrong with when a figure was published, if anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Published {
@@ -1258,6 +1328,31 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn thousands_points_are_found_only_as_whole_values() {
+        let tokens = |t| {
+            thousands_points(t)
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(tokens("value: 50.400\n"), ["50.400"]);
+        assert_eq!(tokens("target: {exactly: 1.400}\n"), ["1.400"]);
+        assert_eq!(
+            tokens("target: {range: [50.400, 50.650]}\n"),
+            ["50.400", "50.650"]
+        );
+        assert_eq!(
+            tokens("- {period: 2024, value: 1.400, as_of: 2024-06-21}\n"),
+            ["1.400"]
+        );
+        // Real decimals, text, quotes and comments are left alone.
+        assert!(tokens("value: 7.38\nvalue: 0.125\nvalue: 3.125\nvalue: 1234.500\n").is_empty());
+        assert!(tokens("note: \"chỉ tiêu 1.400 thanh niên\"\n").is_empty());
+        assert!(tokens("note: chỉ tiêu 1.400 thanh niên\n").is_empty());
+        assert!(tokens("value: 5 # 1.400 người\n").is_empty());
     }
 
     #[test]
