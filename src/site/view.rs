@@ -754,6 +754,18 @@ fn severity(s: Status) -> u8 {
 }
 
 /// Everything needing attention, worst first, then in plan order.
+/// Which of an attention item's texts are in Vietnamese for want of a translation: the item's
+/// `fields`, and `sector` when its sector's name is.
+fn attention_vi(
+    item: &[&'static str],
+    sector: &[&'static str],
+    fields: &[&str],
+) -> Vec<&'static str> {
+    let own = item.iter().copied().filter(|f| fields.contains(f));
+    own.chain(sector.contains(&"name").then_some("sector"))
+        .collect()
+}
+
 fn attention(sectors: &[Arc<SectorView>], decided: &PlanStatus, lang: &Lang) -> Vec<AttentionView> {
     let mut items: Vec<(u8, AttentionView)> = Vec::new();
     for (s, st) in sectors.iter().zip(&decided.sectors) {
@@ -769,12 +781,7 @@ fn attention(sectors: &[Arc<SectorView>], decided: &PlanStatus, lang: &Lang) -> 
                 items.push((
                     severity(a.status),
                     AttentionView {
-                        vi: i
-                            .vi
-                            .iter()
-                            .copied()
-                            .filter(|f| *f == "name" || *f == "reason")
-                            .collect(),
+                        vi: attention_vi(&i.vi, &s.vi, &["name", "reason"]),
                         name: i.name.clone(),
                         kind: "indicator",
                         sector: s.name.clone(),
@@ -793,12 +800,9 @@ fn attention(sectors: &[Arc<SectorView>], decided: &PlanStatus, lang: &Lang) -> 
                 items.push((
                     severity(status),
                     AttentionView {
-                        vi: t
-                            .vi
-                            .iter()
-                            .copied()
-                            .filter(|f| *f == "text")
-                            .map(|_| "name")
+                        vi: attention_vi(&t.vi, &s.vi, &["text"])
+                            .into_iter()
+                            .map(|f| if f == "text" { "name" } else { f })
                             .collect(),
                         name: t.text.clone(),
                         kind: "task",
