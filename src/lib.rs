@@ -271,17 +271,7 @@ pub fn template(
     plan: Option<&str>,
     output: Option<&Path>,
 ) -> Result<PathBuf, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let Some(prepared) = prepare(
-        opts,
-        validate::Locations::Skip,
-        Run::Once,
-        &mut Timings::start(),
-        &mut diags,
-    ) else {
-        diagnostic::sort(&mut diags);
-        return Err(diags);
-    };
+    let prepared = prepare_valid(opts)?;
     let site = &prepared.site;
     let chosen = choose_plan(opts, site, plan, "template")?;
     let dir = prepared.dirs.get(&chosen.id).cloned().unwrap_or_default();
@@ -321,21 +311,30 @@ pub fn template(
     let english = site.locale == "en";
     let written = lang
         .ok_or_else(|| "the theme has no strings for the site's locale".to_string())
-        .and_then(|lang| {
-            // Written beside the target and renamed into place: never a half-written workbook.
-            let tmp = path.with_extension("xlsx.tiendo-tmp");
-            workbook::write(chosen, lang, english, &tmp).map_err(|e| e.to_string())?;
-            std::fs::rename(&tmp, &path).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                e.to_string()
-            })
-        });
+        .and_then(|lang| workbook::workbook(chosen, lang, english).map_err(|e| e.to_string()))
+        .and_then(|bytes| write::replace_file(&path, &bytes).map_err(|e| e.to_string()));
     match written {
         Ok(()) => Ok(path),
         Err(e) => Err(vec![Diagnostic::error(&path, 0, 0, format!("cannot write the workbook: {e}")).with_hint(
             "check that the folder exists and can be written to, and that the file is not open in Excel",
         )]),
     }
+}
+
+/// The valid project for a one-off command (`template`, `email`), or every problem found.
+fn prepare_valid(opts: &Options) -> Result<Prepared, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let prepared = prepare(
+        opts,
+        validate::Locations::Skip,
+        Run::Once,
+        &mut Timings::start(),
+        &mut diags,
+    );
+    prepared.ok_or_else(|| {
+        diagnostic::sort(&mut diags);
+        diags
+    })
 }
 
 /// Plan `plan` of the site, or its only plan when `None`; otherwise an error naming the plans
@@ -387,9 +386,7 @@ pub struct EmailRequest {
 /// report.html attached. An existing file is replaced only when tiendo wrote it. Returns the
 /// path written.
 pub fn email(opts: &Options, request: &EmailRequest) -> Result<Emailed, Vec<Diagnostic>> {
-    let memory = write::Memory::default();
-    let (_, prepared, _) = render_prepared(opts, &memory, Run::Once)?;
-    let pages = memory.into_pages();
+    let prepared = prepare_valid(opts)?;
     let site = &prepared.site;
     let plan = choose_plan(opts, site, request.plan.as_deref(), "email")?;
     let path = request
@@ -398,12 +395,13 @@ pub fn email(opts: &Options, request: &EmailRequest) -> Result<Emailed, Vec<Diag
         .unwrap_or_else(|| PathBuf::from(format!("{}.eml", plan.id)));
     let fail =
         |message: String, hint: &str| vec![Diagnostic::error(&path, 0, 0, message).with_hint(hint)];
-    if path.exists() && !std::fs::read(&path).is_ok_and(|b| email::is_ours(&b)) {
+    if path.exists() && !email::is_ours(&path) {
         return Err(fail(
             "this file exists and is not a message tiendo wrote, so it is not replaced".into(),
             "choose another file with --output",
         ));
     }
+    let pages = plan_pages(&prepared, &plan.id)?;
     let dir = outputs::plan_dir(site, &plan.id);
     let page = |file: &str| {
         let want = format!("{dir}{file}");
@@ -467,17 +465,28 @@ pub fn email(opts: &Options, request: &EmailRequest) -> Result<Emailed, Vec<Diag
                 .map_err(|(message, hint)| fail(message, hint))?,
         ),
     };
-    let tmp = path.with_extension("eml.tiendo-tmp");
-    std::fs::write(&tmp, &bytes)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            fail(
-                format!("cannot write the message: {e}"),
-                "check that the folder can be written to",
-            )
-        })?;
+    write::replace_file(&path, &bytes).map_err(|e| {
+        fail(
+            format!("cannot write the message: {e}"),
+            "check that the folder can be written to",
+        )
+    })?;
     Ok(Emailed { path, sent })
+}
+
+/// The files of plan `id` alone (and the site's own pages), rendered in memory: `email` needs
+/// one plan's digests and report, not the whole site.
+fn plan_pages(prepared: &Prepared, id: &str) -> Result<Vec<write::Page>, Vec<Diagnostic>> {
+    let (memory, mut diags) = (write::Memory::default(), Vec::new());
+    let only = std::collections::BTreeSet::from([id.to_string()]);
+    let (site, theme) = (&prepared.site, &prepared.theme);
+    let mut memo = outputs::Memo::default();
+    outputs::render_plans(site, theme, &memory, &mut diags, Some(&only), &mut memo);
+    if has_errors(&diags) {
+        diagnostic::sort(&mut diags);
+        return Err(diags);
+    }
+    Ok(memory.into_pages())
 }
 
 /// Sends `message` (or, with `--dry-run`, only says what would be sent); returns the summary

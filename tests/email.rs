@@ -32,17 +32,21 @@ for p in m.walk():
 print(json.dumps(out))
 "#;
 
-fn read(path: &std::path::Path) -> serde_json::Value {
-    let out = Command::new("python3")
-        .args(["-c", READ, path.to_str().unwrap()])
+/// What a helper program (installed by .ci/run) prints as JSON, failing on its errors.
+fn json_of(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd
         .output()
-        .expect("python3 runs");
+        .expect("the helper program runs (installed by .ci/run)");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn read(path: &std::path::Path) -> serde_json::Value {
+    json_of(Command::new("python3").args(["-c", READ, path.to_str().unwrap()]))
 }
 
 #[test]
@@ -183,18 +187,12 @@ fn the_digest_passes_caniemail_and_reads_with_styles_stripped() {
     build_bundled(&site);
     let shots = root().join("target/browser-shots");
     fs::create_dir_all(&shots).unwrap();
-    let out = Command::new("node")
-        .arg(root().join("tests/browser/email.mjs"))
-        .arg(site.join("digest.html"))
-        .arg(&shots)
-        .output()
-        .expect("node runs (installed by .ci/run)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let report = json_of(
+        Command::new("node")
+            .arg(root().join("tests/browser/email.mjs"))
+            .arg(site.join("digest.html"))
+            .arg(&shots),
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let errors = report["lint"]["errors"]
         .as_array()
         .cloned()

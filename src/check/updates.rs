@@ -11,8 +11,8 @@ use super::{Checker, Locations, Texts, actual, source};
 use crate::diagnostic::{Diagnostic, closest};
 use crate::input::ActualFile;
 use crate::load::Text;
-use crate::model::{Sector, Sources, Target, Update};
-use crate::sheet::{Cell, FigureRow, Rows, TaskRow, Updates};
+use crate::model::{Actual, Sector, Sources, Target, Update};
+use crate::sheet::{Cell, FigureRow, Place, Rows, TaskRow, Updates};
 use crate::yaml::Spans;
 
 /// What merging needs of the plan.
@@ -125,7 +125,6 @@ fn figure_spans(rows: &[FigureRow]) -> Spans {
     Spans::from_map(map)
 }
 
-/// How messages name a spreadsheet's cells ("sheet `Số liệu`" or "" for CSV).
 /// The spreadsheet as a file messages name (its cells are not shown as text).
 fn sheet_text<T>(rows: &Rows<T>) -> Text {
     Text {
@@ -138,7 +137,7 @@ fn sheet_text<T>(rows: &Rows<T>) -> Text {
 fn checker<'a>(
     file: &'a Text,
     spans: &'a Spans,
-    label: &'a str,
+    place: Place<'a>,
     cx: &Context<'_>,
     diags: &'a mut Vec<Diagnostic>,
 ) -> Checker<'a> {
@@ -148,14 +147,8 @@ fn checker<'a>(
         diags,
         texts: cx.texts,
         locations: cx.locations,
-        cells: Some(label),
+        cells: Some(place),
     }
-}
-
-fn label<T>(rows: &Rows<T>) -> String {
-    rows.sheet
-        .as_ref()
-        .map_or_else(String::new, |s| format!("sheet `{s}`"))
 }
 
 fn figures(
@@ -164,8 +157,8 @@ fn figures(
     cx: &Context<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let (file, spans, label) = (sheet_text(rows), figure_spans(&rows.rows), label(rows));
-    let mut c = checker(&file, &spans, &label, cx, diags);
+    let (file, spans) = (sheet_text(rows), figure_spans(&rows.rows));
+    let mut c = checker(&file, &spans, rows.place(), cx, diags);
     let index: BTreeMap<String, (usize, usize)> = sectors
         .iter()
         .enumerate()
@@ -174,10 +167,8 @@ fn figures(
             ids.map(move |(ii, i)| (i.id.clone(), (si, ii)))
         })
         .collect();
-    let yaml_len: Vec<Vec<usize>> = sectors
-        .iter()
-        .map(|s| s.indicators.iter().map(|i| i.actuals.len()).collect())
-        .collect();
+    // The sheet's figures by indicator, added once every row is checked against the YAML's.
+    let mut added: BTreeMap<(usize, usize), Vec<Actual>> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for (k, r) in rows.rows.iter().enumerate() {
         let path = format!("rows[{k}]");
@@ -191,8 +182,8 @@ fn figures(
             );
             continue;
         };
-        let sector = &mut sectors[si];
-        let ind = &mut sector.indicators[ii];
+        let sector = &sectors[si];
+        let ind = &sector.indicators[ii];
         let given = ActualFile {
             period: r.period.0.clone(),
             value: r.value.0,
@@ -208,10 +199,7 @@ fn figures(
             continue;
         };
         let code = a.period.code();
-        if ind.actuals[..yaml_len[si][ii]]
-            .iter()
-            .any(|y| y.period == a.period)
-        {
+        if ind.actuals.iter().any(|y| y.period == a.period) {
             let there = cx.file_of(&sector.id);
             c.error(
                 &format!("{path}.period"),
@@ -242,12 +230,12 @@ fn figures(
                 ),
             );
         }
-        ind.actuals.push(a);
+        added.entry((si, ii)).or_default().push(a);
     }
-    for s in sectors.iter_mut() {
-        for i in &mut s.indicators {
-            i.actuals.sort_by_key(|a| (a.period.sort_key(), a.as_of));
-        }
+    for ((si, ii), mut new) in added {
+        let actuals = &mut sectors[si].indicators[ii].actuals;
+        actuals.append(&mut new);
+        actuals.sort_by_key(|a| (a.period.sort_key(), a.as_of));
     }
 }
 
@@ -257,8 +245,8 @@ fn tasks(
     cx: &Context<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let (file, spans, label) = (sheet_text(rows), task_spans(&rows.rows), label(rows));
-    let mut c = checker(&file, &spans, &label, cx, diags);
+    let (file, spans) = (sheet_text(rows), task_spans(&rows.rows));
+    let mut c = checker(&file, &spans, rows.place(), cx, diags);
     let mut seen = BTreeSet::new();
     for (k, r) in rows.rows.iter().enumerate() {
         let path = format!("rows[{k}]");

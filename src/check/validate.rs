@@ -65,9 +65,8 @@ struct Checker<'a> {
     diags: &'a mut Vec<Diagnostic>,
     texts: Texts,
     locations: Locations,
-    /// For a spreadsheet, how messages name its cells: `Some("sheet `Số liệu`")`, or
-    /// `Some("")` for a CSV file; `None` for YAML.
-    cells: Option<&'a str>,
+    /// For a spreadsheet, where its cells are (messages name the cell); `None` for YAML.
+    cells: Option<crate::sheet::Place<'a>>,
 }
 
 impl Checker<'_> {
@@ -138,10 +137,9 @@ impl Checker<'_> {
         let (line, col) = self.spans.get(path);
         let message = match self.cells {
             None => message,
-            Some(sheet) => {
-                let cell = crate::sheet::Cell { row: line, col }.name();
-                let sep = if sheet.is_empty() { "" } else { ", " };
-                format!("{sheet}{sep}cell {cell}: {message}")
+            Some(place) => {
+                let cell = place.cell(crate::sheet::Cell { row: line, col });
+                format!("{cell}: {message}")
             }
         };
         self.diags.push(
@@ -1118,28 +1116,28 @@ fn published_in_time(
                  published after {start}"
             ),
         ),
-        Some(Published::EarlyUnmarked) if c.cells.is_some() => c.error(
-            path,
-            format!(
-                "this {code} figure is dated {as_of}, before its period was over (it ends on \
-                 {end}), so it is an estimate"
-            ),
-            "write `có` in the “Ước tính” (provisional) column if it is an estimate, or `không` \
-             if it is already final; or correct the date",
-        ),
-        Some(Published::EarlyUnmarked) => c.error(
-            path,
-            format!(
-                "this {code} figure is dated {as_of}, before its period was over (it ends on \
-                 {end}), so it is an estimate"
-            ),
-            format!(
-                "add `provisional: true` to the figure (pages then mark it as an estimate); if it \
-                 is already final (the event is over), write `provisional: false`; if the date \
-                 is mistyped, correct it (perhaps {})",
-                as_of.with_year(as_of.year() + 1).unwrap_or(as_of)
-            ),
-        ),
+        Some(Published::EarlyUnmarked) => {
+            // The fix in the words of where the figure was written.
+            let hint = match c.cells {
+                Some(_) => "write `có` in the “Ước tính” (provisional) column if it is an \
+                            estimate, or `không` if it is already final; or correct the date"
+                    .to_string(),
+                None => format!(
+                    "add `provisional: true` to the figure (pages then mark it as an estimate); \
+                     if it is already final (the event is over), write `provisional: false`; if \
+                     the date is mistyped, correct it (perhaps {})",
+                    as_of.with_year(as_of.year() + 1).unwrap_or(as_of)
+                ),
+            };
+            c.error(
+                path,
+                format!(
+                    "this {code} figure is dated {as_of}, before its period was over (it ends on \
+                     {end}), so it is an estimate"
+                ),
+                hint,
+            );
+        }
     }
 }
 

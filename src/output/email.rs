@@ -311,9 +311,13 @@ impl lettre::message::header::Header for XUnsent {
     }
 }
 
-/// Whether `bytes` (the start of an existing file) is a message tiendo wrote.
-pub fn is_ours(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
-    String::from_utf8_lossy(head).contains("\r\nX-Mailer: tiendo ")
-        || String::from_utf8_lossy(head).starts_with("X-Mailer: tiendo ")
+/// Whether the file at `path` is a message tiendo wrote (its headers carry tiendo's
+/// `X-Mailer`); only its first 8 KiB are read.
+pub fn is_ours(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(8192).read_to_end(&mut head));
+    let head = String::from_utf8_lossy(&head);
+    read.is_ok()
+        && (head.starts_with("X-Mailer: tiendo ") || head.contains("\r\nX-Mailer: tiendo "))
 }

@@ -14,7 +14,8 @@ impl Output for PlanPage {
     fn plan(&self, cx: &PlanCx<'_>, out: &Emit<'_>) -> Vec<Piece> {
         let mut extra = cx.values.shared.to_vec();
         if self.bodies {
-            extra.push(("bodies", cx.values.report_bodies.clone()));
+            let report = cx.values.bodies.iter().map(|(_, r)| r.clone());
+            extra.push(("bodies", Value::from(report.collect::<Vec<_>>())));
         }
         let title = match self.title {
             Title::Plan => cx.view.header.title.clone(),

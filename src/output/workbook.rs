@@ -5,8 +5,6 @@
 //! hidden sheet), and the period column is text so that Excel does not turn `2024-06` into a
 //! date. `sheet` reads the filled workbook back with the same column names.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatBorder, Formula,
@@ -101,8 +99,8 @@ fn periods(year: i32) -> Vec<String> {
     out
 }
 
-/// Writes the workbook for `plan` to `path`.
-pub fn write(plan: &Plan, lang: &Lang, english: bool, path: &Path) -> Result<(), XlsxError> {
+/// The workbook for `plan`, as the bytes of an .xlsx file.
+pub fn workbook(plan: &Plan, lang: &Lang, english: bool) -> Result<Vec<u8>, XlsxError> {
     let words = if english { &EN } else { &VI };
     let mut book = Workbook::new();
     let header = Format::new()
@@ -178,7 +176,7 @@ pub fn write(plan: &Plan, lang: &Lang, english: bool, path: &Path) -> Result<(),
     sheet.set_freeze_panes(1, 1)?;
 
     book.push_worksheet(lists);
-    book.save(path)
+    book.save_to_buffer()
 }
 
 /// One row per indicator: its id, then shaded reference cells (sector, name, unit, target,

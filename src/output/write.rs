@@ -32,6 +32,19 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
+/// Writes one file (a message, a workbook) whole or not at all: into a file beside it, then
+/// renamed into place, so an interrupted write never leaves half a file.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tiendo-tmp");
+    let tmp = PathBuf::from(tmp);
+    fs::write(&tmp, bytes)
+        .and_then(|()| fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })
+}
+
 /// Where rendered files go. Rendering streams every file into a sink as soon as it is made, so
 /// a large site never sits in memory whole.
 pub trait Sink: Sync {

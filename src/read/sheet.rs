@@ -115,9 +115,25 @@ pub struct Rows<T> {
 }
 
 impl<T> Rows<T> {
-    /// How a message names a cell of it: "sheet `Số liệu`, cell C5".
+    /// Where its cells are, for messages.
+    pub fn place(&self) -> Place<'_> {
+        Place {
+            sheet: self.sheet.as_deref(),
+        }
+    }
+}
+
+/// A sheet of a workbook, or a CSV file (no sheet): how messages name its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place<'a> {
+    /// The sheet's name, for a workbook.
+    pub sheet: Option<&'a str>,
+}
+
+impl Place<'_> {
+    /// "sheet `Số liệu`, cell C5", or "cell C5" in a CSV file.
     pub fn cell(&self, at: Cell) -> String {
-        match &self.sheet {
+        match self.sheet {
             Some(s) => format!("sheet `{s}`, cell {}", at.name()),
             None => format!("cell {}", at.name()),
         }
@@ -512,10 +528,7 @@ impl<'a> Sheet<'a> {
     }
 
     fn where_(&self, at: Cell) -> String {
-        match self.name {
-            Some(s) => format!("sheet `{s}`, cell {}", at.name()),
-            None => format!("cell {}", at.name()),
-        }
+        Place { sheet: self.name }.cell(at)
     }
 
     /// The value in column `col` of a row, with its cell.
@@ -527,6 +540,15 @@ impl<'a> Sheet<'a> {
             col: self.first_col + j.unwrap_or(0),
         };
         (value, at)
+    }
+
+    /// Whether a row is left out: nothing in its `reported` columns (a template row nobody
+    /// filled), or cells beyond the header, which are reported.
+    fn skips(&mut self, row: usize, cells: &[Value], reported: &[Col]) -> bool {
+        self.overflows(row, cells)
+            || reported
+                .iter()
+                .all(|c| *self.get(row, cells, *c).0 == Value::Empty)
     }
 
     /// Reports a row with cells beyond the header (in a `,`-separated file, an unquoted
@@ -747,22 +769,19 @@ fn figure_rows(
     let (mut sheet, body) =
         Sheet::open(file, name, table, &FIGURE_COLUMNS, &FIGURE_REQUIRED, diags)?;
     let mut rows = Vec::new();
+    let reported = [
+        Col::Period,
+        Col::Value,
+        Col::AsOf,
+        Col::Source,
+        Col::Note,
+        Col::Provisional,
+    ];
     for (row, cells) in body {
-        if sheet.overflows(*row, cells) {
+        if sheet.skips(*row, cells, &reported) {
             continue;
         }
         let get = |col| sheet.get(*row, cells, col);
-        let reported = [
-            Col::Period,
-            Col::Value,
-            Col::AsOf,
-            Col::Source,
-            Col::Note,
-            Col::Provisional,
-        ];
-        if reported.iter().all(|c| *get(*c).0 == Value::Empty) {
-            continue;
-        }
         let (id_v, id_at) = get(Col::Indicator);
         let (p_v, p_at) = get(Col::Period);
         let (v_v, v_at) = get(Col::Value);
@@ -851,15 +870,12 @@ fn task_rows(
 ) -> Option<Rows<TaskRow>> {
     let (mut sheet, body) = Sheet::open(file, name, table, &TASK_COLUMNS, &[Col::Task], diags)?;
     let mut rows = Vec::new();
+    let reported = [Col::Status, Col::DoneOn, Col::Date, Col::Note, Col::Source];
     for (row, cells) in body {
-        if sheet.overflows(*row, cells) {
+        if sheet.skips(*row, cells, &reported) {
             continue;
         }
         let get = |col| sheet.get(*row, cells, col);
-        let reported = [Col::Status, Col::DoneOn, Col::Date, Col::Note, Col::Source];
-        if reported.iter().all(|c| *get(*c).0 == Value::Empty) {
-            continue;
-        }
         let (id_v, id_at) = get(Col::Task);
         let (st_v, st_at) = get(Col::Status);
         let (done_v, done_at) = get(Col::DoneOn);

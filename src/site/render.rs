@@ -50,10 +50,9 @@ pub struct PlanValues {
     pub plan: Value,
     /// Each sector's view.
     pub sectors: Vec<Value>,
-    /// Each sector's body as its page shows it and as report.html does.
+    /// Each sector's body as its page shows it and as report.html does (one heading level
+    /// deeper).
     pub bodies: Vec<(Value, Value)>,
-    /// Every sector's body as report.html shows it (one heading level deeper).
-    pub report_bodies: Value,
     /// What every page of the plan sees besides the plan: `statuses`, `base`, `columns`.
     pub shared: [(&'static str, Value); 3],
 }
@@ -219,7 +218,6 @@ impl<'a> Templates<'a> {
             })
             .collect();
         let (sectors, bodies): (Vec<Value>, Vec<(Value, Value)>) = made.into_iter().unzip();
-        let report: Vec<Value> = bodies.iter().map(|(_, r)| r.clone()).collect();
         // A struct always converts to a map.
         let mut fields = Value::from_serializable(pv).into_map().unwrap_or_default();
         fields.insert(Key::from("sectors"), Value::from(sectors.clone()));
@@ -227,7 +225,6 @@ impl<'a> Templates<'a> {
             plan: Value::from(fields),
             sectors,
             bodies,
-            report_bodies: Value::from(report),
             shared: [
                 ("statuses", self.statuses.clone()),
                 ("base", Value::from_serializable(&base)),
