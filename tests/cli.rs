@@ -1075,14 +1075,6 @@ fn svg_by_id<'a>(html: &'a str, id: &str) -> &'a str {
     &html[start..end]
 }
 
-/// The value of attribute `name` in the first element of `svg` that starts with `prefix`.
-fn attr_after(svg: &str, prefix: &str, name: &str) -> Option<i32> {
-    let el = &svg[svg.find(prefix)?..];
-    let el = &el[..el.find('>')?];
-    let v = &el[el.find(&format!(" {name}=\""))? + name.len() + 3..];
-    v[..v.find('"')?].parse().ok()
-}
-
 #[test]
 fn misses_of_different_sizes_are_drawn_and_worded_differently() {
     let out_dir = scratch("misses");
@@ -1106,15 +1098,17 @@ fn misses_of_different_sizes_are_drawn_and_worded_differently() {
         ("c-thieu-97", 39.0, 40.0),
     ] {
         let svg = svg_by_id(&page, id);
-        let bar = "<rect x=\"6\" y=\"44\"";
-        let width = attr_after(svg, &format!("{bar} width="), "width")
-            .unwrap_or_else(|| panic!("{id}: no bar from zero in {svg}"));
+        // The bar is a rectangle from x = 6 (`M6 44H<end>V52`), the target a vertical line
+        // (`M<x> 34V62`) in the target colour.
+        let end = |svg: &str, from: &str| -> Option<i32> {
+            let rest = &svg[svg.find(from)? + from.len()..];
+            rest[..rest.find(|c: char| !c.is_ascii_digit())?].parse().ok()
+        };
+        let width = end(svg, "M6 44H").unwrap_or_else(|| panic!("{id}: no bar from zero in {svg}")) - 6;
         let line = svg
-            .find("stroke=\"#0B57A4\" stroke-width=\"2\" points=\"")
-            .unwrap();
-        let points = &svg[line..];
-        let points = &points[points.find("points=\"").unwrap() + 8..];
-        let target_x: i32 = points[..points.find(',').unwrap()].parse().unwrap();
+            .find("stroke=\"#0b57a4\" stroke-width=\"2\" d=\"")
+            .unwrap_or_else(|| panic!("{id}: no target line in {svg}"));
+        let target_x = end(&svg[line..], "d=\"M").unwrap();
         let expected = f64::from(target_x - 6) * value / target;
         assert!(
             (f64::from(width) - expected).abs() <= 1.0,

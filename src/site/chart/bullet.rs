@@ -368,6 +368,7 @@ fn labels(c: &mut Canvas, s: &Scale, b: &Bullet<'_>, base: Option<f64>, ticks: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::svg::{rect_d, subpaths};
 
     fn bullet(target: Target, actual: Option<f64>) -> Bullet<'static> {
         Bullet {
@@ -395,12 +396,11 @@ mod tests {
         let (_, s) = scale(&b);
         let svg = draw(&b).unwrap();
         let (a, z) = (s.px(7.0), s.px(7.5));
-        let band = format!(
-            "<rect x=\"{a}\" y=\"{TRACK_TOP}\" width=\"{}\" height=\"{}\" fill=\"#C6DDF3\"",
-            z - a,
-            TRACK_BOTTOM - TRACK_TOP
+        let band = (
+            "fill=\"#c6ddf3\"".to_string(),
+            rect_d((a, TRACK_TOP), (z, TRACK_BOTTOM)),
         );
-        assert!(svg.contains(&band), "band {band} in {svg}");
+        assert!(subpaths(&svg).contains(&band), "band {band:?} in {svg}");
     }
 
     #[test]
@@ -411,14 +411,12 @@ mod tests {
             let x = s.px(bounds(&t, None)[0]);
             let svg = draw(&b).unwrap();
             let band = if left_side {
-                format!(
-                    "<rect x=\"{LEFT}\" y=\"{TRACK_TOP}\" width=\"{}\"",
-                    x - LEFT
-                )
+                rect_d((LEFT, TRACK_TOP), (x, TRACK_BOTTOM))
             } else {
-                format!("<rect x=\"{x}\" y=\"{TRACK_TOP}\" width=\"{}\"", RIGHT - x)
+                rect_d((x, TRACK_TOP), (RIGHT, TRACK_BOTTOM))
             };
-            assert!(svg.contains(&band), "{t:?}: {band}");
+            let band = ("fill=\"#c6ddf3\"".to_string(), band);
+            assert!(subpaths(&svg).contains(&band), "{t:?}: {band:?}");
         }
     }
 
@@ -427,7 +425,11 @@ mod tests {
         let b = bullet(Target::AtLeast(8.0), Some(9.0));
         let x = scale(&b).1.px(9.0);
         let svg = draw(&b).unwrap();
-        assert!(svg.contains(&format!("<polyline fill=\"none\" stroke=\"#1B1F24\" stroke-width=\"3\" points=\"{x},40 {x},56 \"")), "{svg}");
+        let mark = (
+            "fill=\"none\" stroke=\"#1b1f24\" stroke-width=\"3\"".to_string(),
+            format!("M{x} 40V56"),
+        );
+        assert!(subpaths(&svg).contains(&mark), "{svg}");
     }
 
     #[test]
@@ -454,12 +456,12 @@ mod tests {
 
     /// The bar in a chart: its left edge and width (`BAR_TOP` row), if one is drawn.
     fn bar(svg: &str) -> Option<(i32, i32)> {
-        let at = svg.find(&format!("\" y=\"{BAR_TOP}\" width=\""))?;
-        let x_at = svg[..at].rfind("x=\"")? + 3;
-        let x = svg[x_at..at].parse().ok()?;
-        let rest = &svg[at + format!("\" y=\"{BAR_TOP}\" width=\"").len()..];
-        let w = rest[..rest.find('"')?].parse().ok()?;
-        Some((x, w))
+        subpaths(svg).iter().find_map(|(_, d)| {
+            let (x, rest) = d.strip_prefix('M')?.split_once(&format!(" {BAR_TOP}H"))?;
+            let (z, _) = rest.split_once(&format!("V{BAR_BOTTOM}"))?;
+            let (x, z): (i32, i32) = (x.parse().ok()?, z.parse().ok()?);
+            Some((x, z - x))
+        })
     }
 
     #[test]

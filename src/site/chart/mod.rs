@@ -8,6 +8,7 @@ pub mod bullet;
 pub mod icon;
 pub mod series;
 pub mod summary;
+pub mod svg;
 
 use std::sync::Once;
 
@@ -279,7 +280,6 @@ pub enum Align {
 
 /// A plotters SVG drawing area with the few primitives our charts use.
 pub struct Canvas {
-    buf: String,
     width: u32,
     height: u32,
     /// Rows at the top left out of the view box.
@@ -300,7 +300,6 @@ impl Canvas {
     pub fn new(width: u32, height: u32) -> Self {
         register_font();
         Canvas {
-            buf: String::new(),
             width,
             height,
             top: 0,
@@ -347,81 +346,70 @@ impl Canvas {
             .push(Op::Text(s.to_string(), (x, y), size, color, align));
     }
 
-    /// Draws everything and returns the finished, accessible SVG element. The operations go
-    /// straight to plotters' SVG backend (a drawing area would only add a coordinate shift of
-    /// zero and clamp points to the canvas, which is done here).
-    pub fn finish(mut self, id: &str, class: &str, title: &str, desc: &str) -> String {
+    /// Draws everything through plotters' backend interface into compact SVG (see [`svg`])
+    /// and returns the finished, accessible SVG element. Points are clamped to the canvas here
+    /// (what a plotters drawing area would do).
+    pub fn finish(self, id: &str, class: &str, title: &str, desc: &str) -> String {
         let (w, h) = (self.width as i32, self.height as i32);
         let clamp = |(x, y): (i32, i32)| (x.clamp(0, w), y.clamp(0, h));
         // One text style per size, colour and alignment: making one reads plotters' global font
         // table, and copying one copies the font's parsed tables.
         let mut styles: Vec<((u32, RGBColor, Align), TextStyle<'static>)> = Vec::new();
-        {
-            let mut svg = SVGBackend::with_string(&mut self.buf, (self.width, self.height));
-            for op in &self.ops {
-                // Drawing into a String cannot fail.
-                let _ = match op {
-                    Op::Rect([a, b], c, filled, width) => {
-                        let (a, b) = (clamp(*a), clamp(*b));
-                        let (a, b) = ((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1)));
-                        svg.draw_rect(a, b, &style(*c, *filled, *width), *filled)
-                    }
-                    Op::Line(pts, c, width) => {
-                        svg.draw_path(pts.iter().map(|p| clamp(*p)), &style(*c, false, *width))
-                    }
-                    Op::Poly(pts, c) => {
-                        svg.fill_polygon(pts.iter().map(|p| clamp(*p)), &c.to_backend_color())
-                    }
-                    Op::Circle(p, r, c, filled) => svg.draw_circle(
-                        clamp(*p),
-                        (*r).max(0) as u32,
-                        &style(*c, *filled, 2),
-                        *filled,
-                    ),
-                    Op::Text(text, p, size, c, align) => {
-                        let h = match align {
-                            Align::Start => HPos::Left,
-                            Align::Middle => HPos::Center,
-                            Align::End => HPos::Right,
-                        };
-                        let key = (*size, *c, *align);
-                        let i = match styles.iter().position(|(k, _)| *k == key) {
-                            Some(i) => i,
-                            None => {
-                                // plotters writes font-size as size / 1.24; scale up so the
-                                // SVG says `size`.
-                                let style = FontDesc::new(
-                                    FontFamily::Name(FAMILY),
-                                    f64::from(*size) * 1.24,
-                                    FontStyle::Normal,
-                                )
-                                .color(c)
-                                .pos(Pos::new(h, VPos::Center));
-                                styles.push((key, style));
-                                styles.len() - 1
-                            }
-                        };
-                        svg.draw_text(text, &styles[i].1, clamp(*p))
-                    }
-                };
-            }
-            let _ = svg.present();
-        }
-        let svg = if self.top > 0 {
-            let (full, cropped) = (
-                format!("viewBox=\"0 0 {} {}\"", self.width, self.height),
-                format!(
-                    "viewBox=\"0 {} {} {}\"",
-                    self.top,
-                    self.width,
-                    self.height as i32 - self.top
+        let mut svg = svg::CompactSvg::new(self.width, self.height);
+        for op in &self.ops {
+            // Drawing into a String cannot fail.
+            let _ = match op {
+                Op::Rect([a, b], c, filled, width) => {
+                    let (a, b) = (clamp(*a), clamp(*b));
+                    let (a, b) = ((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1)));
+                    svg.draw_rect(a, b, &style(*c, *filled, *width), *filled)
+                }
+                Op::Line(pts, c, width) => {
+                    svg.draw_path(pts.iter().map(|p| clamp(*p)), &style(*c, false, *width))
+                }
+                Op::Poly(pts, c) => {
+                    svg.fill_polygon(pts.iter().map(|p| clamp(*p)), &c.to_backend_color())
+                }
+                Op::Circle(p, r, c, filled) => svg.draw_circle(
+                    clamp(*p),
+                    (*r).max(0) as u32,
+                    &style(*c, *filled, 2),
+                    *filled,
                 ),
-            );
-            self.buf.replacen(&full, &cropped, 1)
-        } else {
-            std::mem::take(&mut self.buf)
-        };
-        accessible(&svg, id, class, title, desc)
+                Op::Text(text, p, size, c, align) => {
+                    let h = match align {
+                        Align::Start => HPos::Left,
+                        Align::Middle => HPos::Center,
+                        Align::End => HPos::Right,
+                    };
+                    let key = (*size, *c, *align);
+                    let i = match styles.iter().position(|(k, _)| *k == key) {
+                        Some(i) => i,
+                        None => {
+                            // plotters sizes fonts by pixel height, 1.24 times the em size.
+                            let style = FontDesc::new(
+                                FontFamily::Name(FAMILY),
+                                f64::from(*size) * 1.24,
+                                FontStyle::Normal,
+                            )
+                            .color(c)
+                            .pos(Pos::new(h, VPos::Center));
+                            styles.push((key, style));
+                            styles.len() - 1
+                        }
+                    };
+                    svg.draw_text(text, &styles[i].1, clamp(*p))
+                }
+            };
+        }
+        let body = svg.finish();
+        let view_box = format!("0 {} {} {}", self.top, self.width, h - self.top);
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" class=\"{class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FAMILY}\" font-size=\"{}\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{body}</svg>",
+            svg::ROOT_FONT_SIZE,
+            xml_escape(title),
+            xml_escape(desc)
+        )
     }
 }
 
@@ -431,80 +419,6 @@ fn style(c: RGBColor, filled: bool, width: u32) -> ShapeStyle {
         filled,
         stroke_width: width,
     }
-}
-
-/// Rewrites plotters' root element into a responsive, labelled image and compacts numbers.
-fn accessible(svg: &str, id: &str, class: &str, title: &str, desc: &str) -> String {
-    let body_start = svg.find('>').map_or(0, |i| i + 1);
-    let head = &svg[..body_start];
-    let view_box = head
-        .split("viewBox=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or("0 0 100 100");
-    let body = svg[body_start..].trim_start_matches('\n');
-    let body = compact(body);
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" class=\"{class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{}\" font-size=\"{}\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{body}",
-        ROOT_FONT.0,
-        ROOT_FONT.1,
-        xml_escape(title),
-        xml_escape(desc)
-    )
-}
-
-/// The text style every chart's root element sets, so that its texts need not repeat it
-/// (font family and size are inherited in SVG).
-const ROOT_FONT: (&str, u32) = (FAMILY, 15);
-
-/// Attributes that say what SVG does anyway (or what the root element already says): plotters
-/// writes them on every shape and text of 82,000 charts on a national site.
-const DEFAULTS: [&str; 4] = [
-    " opacity=\"1\"",
-    " stroke=\"none\"",
-    " text-anchor=\"start\"",
-    concat!(" font-family=\"", "sans-serif", "\""),
-];
-
-/// One pass over plotters' SVG body: drops newlines and the attributes in [`DEFAULTS`], and
-/// rounds `font-size="13.000000000000002"` (float noise from plotters' size scaling) to whole
-/// px, dropping it when it is the root's size.
-fn compact(svg: &str) -> String {
-    const FONT: &str = " font-size=\"";
-    debug_assert_eq!(DEFAULTS[3], format!(" font-family=\"{}\"", ROOT_FONT.0));
-    let bytes = svg.as_bytes();
-    // Where each kind of edit starts, in order (they never overlap).
-    let mut cuts: Vec<usize> = memchr::memchr_iter(b'\n', bytes)
-        .chain(memchr::memmem::find_iter(bytes, FONT))
-        .chain(
-            DEFAULTS
-                .iter()
-                .flat_map(|d| memchr::memmem::find_iter(bytes, d)),
-        )
-        .collect();
-    cuts.sort_unstable();
-    let mut out = String::with_capacity(svg.len());
-    let mut done = 0;
-    for at in cuts {
-        out.push_str(&svg[done..at]);
-        let rest = &svg[at..];
-        done = if rest.starts_with('\n') {
-            at + 1
-        } else if let Some(d) = DEFAULTS.iter().find(|d| rest.starts_with(**d)) {
-            at + d.len()
-        } else {
-            let value = &rest[FONT.len()..];
-            let end = value.find('"').unwrap_or(value.len());
-            match value[..end].parse::<f64>() {
-                Ok(v) if v.round() == f64::from(ROOT_FONT.1) => {}
-                Ok(v) => out.push_str(&format!("{FONT}{}\"", v.round())),
-                Err(_) => out.push_str(&format!("{FONT}{}\"", &value[..end])),
-            }
-            at + FONT.len() + end + 1
-        };
-    }
-    out.push_str(&svg[done..]);
-    out
 }
 
 /// Escapes text for XML element content and attributes.
@@ -526,21 +440,6 @@ pub fn xml_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn compact_drops_newlines_default_opacity_and_float_noise() {
-        let svg = "<text x=\"1\" opacity=\"1\" font-size=\"13.000000000000002\">đ f</text>\n<rect opacity=\"0.5\"/>\n";
-        assert_eq!(
-            compact(svg),
-            "<text x=\"1\" font-size=\"13\">đ f</text><rect opacity=\"0.5\"/>"
-        );
-        // What SVG does anyway, or the root element says, is not repeated.
-        let svg = "<rect x=\"2\" fill=\"#007A5A\" stroke=\"none\"/><text x=\"4\" text-anchor=\"start\" font-family=\"sans-serif\" font-size=\"15.0000001\" fill=\"#1B1F24\">a</text><text text-anchor=\"end\" font-size=\"11\">b</text>";
-        assert_eq!(
-            compact(svg),
-            "<rect x=\"2\" fill=\"#007A5A\"/><text x=\"4\" fill=\"#1B1F24\">a</text><text text-anchor=\"end\" font-size=\"11\">b</text>"
-        );
-    }
 
     #[test]
     fn scale_maps_ends_and_middle() {

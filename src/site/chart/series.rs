@@ -106,10 +106,14 @@ pub fn draw(s: &Series<'_>) -> String {
     if !s.unit.is_empty() {
         c.text(s.unit, 2, TOP - 14, FONT - 1, MUTED, Align::Start);
     }
-    for (v, l) in tick_values.iter().zip(&tick_labels) {
+    // Grid lines, then their labels (which never overlap them): each kind is then one run of
+    // one style in the SVG.
+    for v in &tick_values {
         let y = ys.px(*v);
         c.line(vec![(left, y), (RIGHT, y)], TRACK, 1);
-        c.text(l, left - 6, y, FONT - 1, MUTED, Align::End);
+    }
+    for (v, l) in tick_values.iter().zip(&tick_labels) {
+        c.text(l, left - 6, ys.px(*v), FONT - 1, MUTED, Align::End);
     }
     target_area(&mut c, s, &xs, &ys, left);
     if let Some(b) = s.baseline {
@@ -120,6 +124,9 @@ pub fn draw(s: &Series<'_>) -> String {
     for m in [3u32, 6, 9, 12] {
         let x = xs.px(f64::from(m));
         c.line(vec![(x, BOTTOM), (x, BOTTOM + 4)], MUTED, 1);
+    }
+    for m in [3u32, 6, 9, 12] {
+        let x = xs.px(f64::from(m));
         if let Some(name) = s.months.get(m as usize - 1) {
             let w = text_width(name, FONT - 1);
             let at = (x - w / 2).min(WIDTH - w - 1);
@@ -267,6 +274,7 @@ fn legend(c: &mut Canvas, s: &Series<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::svg::subpaths;
 
     fn series(target: Target, cumulative: bool) -> String {
         let months: Vec<String> = (1..=12).map(|m| format!("T{m}")).collect();
@@ -317,8 +325,15 @@ mod tests {
     #[test]
     fn provisional_points_are_hollow_and_final_filled() {
         let svg = series(Target::AtLeast(7.0), false);
+        // Hollow: a white fill with an ink outline, alone or in a group of such circles.
+        let style = "fill=\"#fff\" stroke=\"#1b1f24\" stroke-width=\"2\"";
+        let grouped: usize = svg
+            .split(&format!("<g {style}>"))
+            .skip(1)
+            .map(|g| g[..g.find("</g>").unwrap_or(0)].matches("<circle").count())
+            .sum();
         assert_eq!(
-            svg.matches("r=\"4\" fill=\"#FFFFFF\"").count(),
+            grouped + svg.matches(&format!("<circle {style}")).count(),
             3,
             "two provisional points and the legend's hollow dot: {svg}"
         );
@@ -327,7 +342,7 @@ mod tests {
             "the legend names both kinds of point: {svg}"
         );
         assert_eq!(
-            svg.matches("r=\"5\" fill=\"#1B1F24\"").count(),
+            svg.matches("<circle fill=\"#1b1f24\" cx=").count(),
             1,
             "one final point: {svg}"
         );
@@ -382,6 +397,11 @@ mod tests {
     fn cumulative_target_grows_from_zero() {
         let svg = series(Target::AtLeast(8.0), true);
         // The target edge starts at y(0) on the left: the x-axis baseline of a zero-floored scale.
-        assert!(svg.contains(&format!(",{BOTTOM} ")), "{svg}");
+        assert!(
+            subpaths(&svg)
+                .iter()
+                .any(|(style, d)| style.contains("#0b57a4") && d.starts_with(&format!("M{} {BOTTOM}L", 35))),
+            "{svg}"
+        );
     }
 }

@@ -294,7 +294,7 @@ mod tests {
         let svg = status_bar("b", "t", "d", &counts()).unwrap();
         // 15 items over 316 px: the first (3 items) ends at 2 + round(316*3/15) = 65.
         assert!(
-            svg.contains("<rect x=\"2\" y=\"4\" width=\"63\" height=\"20\" fill=\"#007A5A\""),
+            svg.contains("<path fill=\"#007a5a\" d=\"M2 4H65V24H2Z\"/>"),
             "{svg}"
         );
     }

@@ -1,0 +1,479 @@
+//! A plotters drawing backend that writes compact SVG. plotters' own SVG backend writes every
+//! shape with every attribute (`<polyline fill="none" opacity="1" stroke="#5F6873"
+//! stroke-width="1" points="131,220 131,224 "/>`), and a national site draws 82,000 charts. This
+//! one writes what SVG needs and says each style once:
+//!
+//! - lines, outlines and filled shapes are `<path>`s; a run of shapes with the same style is one
+//!   path of several subpaths (`M131 220v4M217 220v4`), since painting them together or one
+//!   by one gives the same pixels;
+//! - a run of circles or texts with the same style shares one `<g>` carrying that style;
+//! - a filled circle drawn again as an outline (a hollow point) is one circle with both;
+//! - text is centred on its `y` by moving the baseline, not with `dy="0.5ex"` on every text.
+//!
+//! The painting order is exactly the drawing order. Font family and size are the root element's
+//! (see `chart::Canvas::finish`), so texts at that size do not repeat them.
+
+use std::fmt::Write as _;
+
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+};
+use plotters_backend::text_anchor::{HPos, VPos};
+
+/// The font size the root element sets, which texts at that size do not repeat.
+pub const ROOT_FONT_SIZE: u32 = 15;
+
+/// Where the baseline sits below the vertical centre of a line of text, as a share of the font
+/// size: half the x-height of DejaVu Sans (0.547 em), what `dy="0.5ex"` said.
+const CENTRE_TO_BASELINE: f64 = 0.2735;
+
+/// Writing to a `String` cannot fail.
+#[derive(Debug)]
+pub enum Never {}
+
+impl std::fmt::Display for Never {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {}
+    }
+}
+
+impl std::error::Error for Never {}
+
+type Result = std::result::Result<(), DrawingErrorKind<Never>>;
+
+/// What the shapes of the current run are.
+#[derive(Debug, PartialEq)]
+enum Kind {
+    /// Subpaths of one `<path>`.
+    Path,
+    /// `<circle>`s.
+    Circle,
+    /// `<text>`s.
+    Text,
+}
+
+/// Consecutive shapes of one kind and style, written together.
+#[derive(Debug)]
+struct Run {
+    kind: Kind,
+    /// Its attributes, each with a leading space.
+    style: String,
+    /// The path data, or the elements without the style.
+    items: String,
+    /// How many circles or texts it holds.
+    count: usize,
+}
+
+/// A filled circle not yet written: it may be outlined next.
+#[derive(Debug, Clone, Copy)]
+struct Disc {
+    at: BackendCoord,
+    r: u32,
+    /// Its colour, as `hex` writes it.
+    fill: (u8, u8, u8),
+}
+
+/// The backend. Draw into it, then take the SVG body with [`CompactSvg::finish`].
+#[derive(Debug)]
+pub struct CompactSvg {
+    size: (u32, u32),
+    body: String,
+    run: Option<Run>,
+    disc: Option<Disc>,
+}
+
+impl CompactSvg {
+    /// A canvas of `width` × `height` px.
+    pub fn new(width: u32, height: u32) -> Self {
+        CompactSvg {
+            size: (width, height),
+            body: String::new(),
+            run: None,
+            disc: None,
+        }
+    }
+
+    /// The SVG elements drawn (without the root element).
+    pub fn finish(mut self) -> String {
+        self.flush_disc();
+        self.flush();
+        self.body
+    }
+
+    /// Adds one shape to the current run, starting a new run when kind or style differ.
+    fn push(&mut self, kind: Kind, style: String, item: &str) {
+        let same = self
+            .run
+            .as_ref()
+            .is_some_and(|r| r.kind == kind && r.style == style);
+        if !same {
+            self.flush();
+            self.run = Some(Run {
+                kind,
+                style,
+                items: String::new(),
+                count: 0,
+            });
+        }
+        if let Some(run) = &mut self.run {
+            run.items.push_str(item);
+            run.count += 1;
+        }
+    }
+
+    /// Writes the current run.
+    fn flush(&mut self) {
+        let Some(run) = self.run.take() else { return };
+        let (body, style, items) = (&mut self.body, &run.style, &run.items);
+        match run.kind {
+            Kind::Path => {
+                let _ = write!(body, "<path{style} d=\"{items}\"/>");
+            }
+            // One element carries its style itself; several share a group's.
+            Kind::Circle | Kind::Text if run.count > 1 => {
+                let _ = write!(body, "<g{style}>{items}</g>");
+            }
+            Kind::Circle => {
+                let _ = write!(body, "{}", items.replacen("<circle", &format!("<circle{style}"), 1));
+            }
+            Kind::Text => {
+                let _ = write!(body, "{}", items.replacen("<text", &format!("<text{style}"), 1));
+            }
+        }
+    }
+
+    /// Writes a held filled circle as it is.
+    fn flush_disc(&mut self) {
+        if let Some(d) = self.disc.take() {
+            self.circle(d.at, d.r, format!(" fill=\"{}\"", hex(d.fill)));
+        }
+    }
+
+    fn circle(&mut self, (x, y): BackendCoord, r: u32, style: String) {
+        self.push(
+            Kind::Circle,
+            style,
+            &format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>"),
+        );
+    }
+
+    /// A stroked path through `points` (a subpath of the run's path), closed back to its start
+    /// when `close` (so the first corner is joined like the others).
+    fn stroke(&mut self, points: &[BackendCoord], color: BackendColor, width: u32, close: bool) {
+        if points.len() < 2 || color.alpha == 0.0 {
+            return;
+        }
+        let mut style = format!(" fill=\"none\" stroke=\"{}\"", hex(color.rgb));
+        // 1 is SVG's default width.
+        if width != 1 {
+            let _ = write!(style, " stroke-width=\"{width}\"");
+        }
+        self.push(Kind::Path, style, &path_data(points, close));
+    }
+
+    /// A filled shape with corners `points` (a subpath of the run's path).
+    fn fill(&mut self, points: &[BackendCoord], color: BackendColor) {
+        if points.len() < 3 || color.alpha == 0.0 {
+            return;
+        }
+        self.push(
+            Kind::Path,
+            format!(" fill=\"{}\"", hex(color.rgb)),
+            &path_data(points, true),
+        );
+    }
+}
+
+/// Path data through `points` with the shortest commands (`H`/`V` for straight runs), closed
+/// with `Z` when `close`.
+fn path_data(points: &[BackendCoord], close: bool) -> String {
+    let mut d = String::new();
+    let mut last: Option<BackendCoord> = None;
+    for &(x, y) in points {
+        match last {
+            None => {
+                let _ = write!(d, "M{x} {y}");
+            }
+            Some((lx, ly)) if ly == y && lx != x => {
+                let _ = write!(d, "H{x}");
+            }
+            Some((lx, ly)) if lx == x && ly != y => {
+                let _ = write!(d, "V{y}");
+            }
+            Some(_) => {
+                let _ = write!(d, "L{x} {y}");
+            }
+        }
+        last = Some((x, y));
+    }
+    if close {
+        d.push('Z');
+    }
+    d
+}
+
+/// `#rrggbb`, or `#fff` for white.
+fn hex((r, g, b): (u8, u8, u8)) -> String {
+    if (r, g, b) == (255, 255, 255) {
+        "#fff".into()
+    } else {
+        format!("#{r:02x}{g:02x}{b:02x}")
+    }
+}
+
+/// Escapes text for XML content.
+fn escape(s: &str) -> String {
+    super::xml_escape(s)
+}
+
+impl DrawingBackend for CompactSvg {
+    type ErrorType = Never;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn ensure_prepared(&mut self) -> Result {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Result {
+        Ok(())
+    }
+
+    fn draw_pixel(&mut self, (x, y): BackendCoord, color: BackendColor) -> Result {
+        self.flush_disc();
+        self.fill(&[(x, y), (x + 1, y), (x + 1, y + 1), (x, y + 1)], color);
+        Ok(())
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result {
+        self.flush_disc();
+        self.stroke(&[from, to], style.color(), style.stroke_width(), false);
+        Ok(())
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        (x0, y0): BackendCoord,
+        (x1, y1): BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result {
+        self.flush_disc();
+        let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
+        if fill {
+            self.fill(&corners, style.color());
+        } else {
+            self.stroke(&corners, style.color(), style.stroke_width(), true);
+        }
+        Ok(())
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result {
+        self.flush_disc();
+        let points: Vec<BackendCoord> = path.into_iter().collect();
+        self.stroke(&points, style.color(), style.stroke_width(), false);
+        Ok(())
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        at: BackendCoord,
+        r: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result {
+        let color = style.color();
+        if color.alpha == 0.0 {
+            return Ok(());
+        }
+        if fill {
+            self.flush_disc();
+            self.disc = Some(Disc {
+                at,
+                r,
+                fill: color.rgb,
+            });
+            return Ok(());
+        }
+        let stroke = format!(
+            " stroke=\"{}\" stroke-width=\"{}\"",
+            hex(color.rgb),
+            style.stroke_width()
+        );
+        // A filled circle outlined right after it is one circle with fill and stroke.
+        let fill = match self.disc.take() {
+            Some(d) if d.at == at && d.r == r => hex(d.fill),
+            held => {
+                self.disc = held;
+                self.flush_disc();
+                "none".into()
+            }
+        };
+        self.circle(at, r, format!(" fill=\"{fill}\"{stroke}"));
+        Ok(())
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result {
+        self.flush_disc();
+        let points: Vec<BackendCoord> = vert.into_iter().collect();
+        self.fill(&points, style.color());
+        Ok(())
+    }
+
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, (x, y): BackendCoord) -> Result {
+        self.flush_disc();
+        let color = style.color();
+        if color.alpha == 0.0 {
+            return Ok(());
+        }
+        // plotters' font sizes are pixel heights, 1.24 times the em size SVG means.
+        let size = (style.size() / 1.24).round().max(1.0) as u32;
+        let mut attrs = String::new();
+        match style.anchor().h_pos {
+            HPos::Left => {}
+            HPos::Center => attrs.push_str(" text-anchor=\"middle\""),
+            HPos::Right => attrs.push_str(" text-anchor=\"end\""),
+        }
+        if size != ROOT_FONT_SIZE {
+            let _ = write!(attrs, " font-size=\"{size}\"");
+        }
+        let _ = write!(attrs, " fill=\"{}\"", hex(color.rgb));
+        let shift = f64::from(size) * CENTRE_TO_BASELINE;
+        let y = match style.anchor().v_pos {
+            VPos::Top => y + (f64::from(size) * 0.76).round() as i32,
+            VPos::Center => y + shift.round() as i32,
+            VPos::Bottom => y - shift.round() as i32,
+        };
+        let item = format!("<text x=\"{x}\" y=\"{y}\">{}</text>", escape(text));
+        self.push(Kind::Text, attrs, &item);
+        Ok(())
+    }
+}
+
+/// Every subpath of every `<path>` in `svg`, each with its path's style (the attributes
+/// before `d`), for tests that look for a shape.
+#[cfg(test)]
+pub(crate) fn subpaths(svg: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for element in svg.split("<path ").skip(1) {
+        let element = &element[..element.find("/>").unwrap_or(element.len())];
+        let Some((style, d)) = element.split_once(" d=\"") else {
+            continue;
+        };
+        let d = d.trim_end_matches('"');
+        for sub in d.split('M').filter(|s| !s.is_empty()) {
+            out.push((style.to_string(), format!("M{sub}")));
+        }
+    }
+    out
+}
+
+/// The subpath [`CompactSvg`] writes for a rectangle from `(x0, y0)` to `(x1, y1)`.
+#[cfg(test)]
+pub(crate) fn rect_d((x0, y0): BackendCoord, (x1, y1): BackendCoord) -> String {
+    format!("M{x0} {y0}H{x1}V{y1}H{x0}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::style::{BLACK, Color, RGBColor, ShapeStyle, WHITE};
+
+    const GREY: RGBColor = RGBColor(0x5f, 0x68, 0x73);
+
+    fn line(c: RGBColor, width: u32) -> ShapeStyle {
+        ShapeStyle {
+            color: c.to_rgba(),
+            filled: false,
+            stroke_width: width,
+        }
+    }
+
+    fn solid(c: RGBColor) -> ShapeStyle {
+        ShapeStyle {
+            color: c.to_rgba(),
+            filled: true,
+            stroke_width: 1,
+        }
+    }
+
+    #[test]
+    fn runs_of_one_style_are_one_path() {
+        let mut svg = CompactSvg::new(100, 100);
+        let style = line(GREY, 1);
+        for x in [10, 20, 30] {
+            svg.draw_path([(x, 50), (x, 54)], &style).unwrap();
+        }
+        svg.draw_path([(0, 5), (80, 5), (80, 9)], &line(BLACK, 2)).unwrap();
+        assert_eq!(
+            svg.finish(),
+            "<path fill=\"none\" stroke=\"#5f6873\" d=\"M10 50V54M20 50V54M30 50V54\"/>\
+             <path fill=\"none\" stroke=\"#000000\" stroke-width=\"2\" d=\"M0 5H80V9\"/>"
+        );
+    }
+
+    #[test]
+    fn filled_shapes_are_closed_paths_and_order_is_kept() {
+        let mut svg = CompactSvg::new(100, 100);
+        svg.draw_rect((6, 38), (314, 58), &solid(GREY), true).unwrap();
+        svg.fill_polygon([(0, 0), (10, 0), (5, 8)], &solid(GREY)).unwrap();
+        svg.draw_rect((6, 44), (20, 52), &line(BLACK, 1), false).unwrap();
+        svg.draw_rect((1, 1), (2, 2), &solid(GREY), true).unwrap();
+        assert_eq!(
+            svg.finish(),
+            "<path fill=\"#5f6873\" d=\"M6 38H314V58H6ZM0 0H10L5 8Z\"/>\
+             <path fill=\"none\" stroke=\"#000000\" d=\"M6 44H20V52H6Z\"/>\
+             <path fill=\"#5f6873\" d=\"M1 1H2V2H1Z\"/>"
+        );
+    }
+
+    #[test]
+    fn a_filled_then_outlined_circle_is_one_hollow_point() {
+        let mut svg = CompactSvg::new(100, 100);
+        for x in [10, 20] {
+            svg.draw_circle((x, 5), 4, &solid(WHITE), true).unwrap();
+            svg.draw_circle((x, 5), 4, &line(BLACK, 2), false).unwrap();
+        }
+        svg.draw_circle((30, 5), 5, &solid(BLACK), true).unwrap();
+        assert_eq!(
+            svg.finish(),
+            "<g fill=\"#fff\" stroke=\"#000000\" stroke-width=\"2\"><circle cx=\"10\" cy=\"5\" r=\"4\"/><circle cx=\"20\" cy=\"5\" r=\"4\"/></g>\
+             <circle fill=\"#000000\" cx=\"30\" cy=\"5\" r=\"5\"/>"
+        );
+    }
+
+    #[test]
+    fn texts_share_their_style_and_are_centred_without_dy() {
+        use plotters::style::text_anchor::Pos;
+        use plotters::style::{FontDesc, FontFamily, FontStyle};
+        let font = |px: f64, h| {
+            FontDesc::new(FontFamily::Name("sans-serif"), px * 1.24, FontStyle::Normal)
+                .color(&GREY)
+                .pos(Pos::new(h, VPos::Center))
+        };
+        let mut svg = CompactSvg::new(100, 100);
+        svg.draw_text("10", &font(14.0, HPos::Right), (39, 190)).unwrap();
+        svg.draw_text("10,5 & <", &font(14.0, HPos::Right), (39, 129)).unwrap();
+        svg.draw_text("T3", &font(15.0, HPos::Left), (122, 234)).unwrap();
+        assert_eq!(
+            svg.finish(),
+            "<g text-anchor=\"end\" font-size=\"14\" fill=\"#5f6873\"><text x=\"39\" y=\"194\">10</text><text x=\"39\" y=\"133\">10,5 &amp; &lt;</text></g>\
+             <text fill=\"#5f6873\" x=\"122\" y=\"238\">T3</text>"
+        );
+    }
+}
