@@ -558,8 +558,8 @@ fn declared_sources(c: &mut Checker<'_>, p: &input::PlanFile) -> Sources {
             (
                 k.clone(),
                 Source {
-                    title: s.title.clone(),
-                    url,
+                    title: s.title.as_str().into(),
+                    url: url.map(Into::into),
                 },
             )
         })
@@ -853,6 +853,7 @@ fn source(
     }
     if crate::weburl::looks_like_address(text) {
         let url = c.web_url(path, "source link", text)?;
+        let url: std::sync::Arc<str> = url.into();
         return Some(Source {
             title: url.clone(),
             url: Some(url),
@@ -882,7 +883,7 @@ fn source(
         return None;
     }
     Some(Source {
-        title: text.to_string(),
+        title: text.into(),
         url: None,
     })
 }

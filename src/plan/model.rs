@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -149,13 +150,15 @@ pub enum Target {
     },
 }
 
-/// A cited source, resolved from a key, URL or citation.
+/// A cited source, resolved from a key, URL or citation. Its texts are shared: a declared
+/// source is cited by thousands of figures on a national site, and each citation is a copy of
+/// two pointers, not of the texts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// Title or citation.
-    pub title: String,
+    pub title: Arc<str>,
     /// Link, if any.
-    pub url: Option<String>,
+    pub url: Option<Arc<str>>,
 }
 
 /// The starting value of an indicator.

@@ -55,26 +55,47 @@ impl StatusView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
     /// Title or citation.
-    pub title: String,
+    pub title: Arc<str>,
     /// Link, if any.
-    pub url: Option<String>,
+    pub url: Option<Arc<str>>,
     /// A short label for tables: the site's host name, or the title cut short.
     pub short: String,
     /// Its key in plan.yaml's `sources:`, when it was declared there.
     pub key: Option<String>,
 }
 
+/// [`crate::weburl::label`] of a source's address, remembered: a national site cites the same
+/// few hundred addresses from half a million figures.
+fn host_label(url: &Arc<str>) -> Option<String> {
+    type Labels = std::collections::HashMap<Arc<str>, Option<String>>;
+    thread_local! {
+        static LABELS: std::cell::RefCell<Labels> = Default::default();
+    }
+    if let Some(known) = LABELS.with(|m| m.borrow().get(url).cloned()) {
+        return known;
+    }
+    let label = crate::weburl::label(url);
+    LABELS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 100_000 {
+            m.clear();
+        }
+        m.insert(Arc::clone(url), label.clone());
+    });
+    label
+}
+
 fn source_view(s: &Option<Source>) -> Option<SourceView> {
     s.as_ref().map(|s| {
         // The label is the host the browser will visit, from the same check that let it in.
-        let host = s.url.as_deref().and_then(crate::weburl::label);
+        let host = s.url.as_ref().and_then(host_label);
         let url = host.as_ref().and(s.url.clone());
         let short = match host {
             Some(h) => h,
             None if s.title.chars().count() > 40 => {
                 s.title.chars().take(39).collect::<String>() + "…"
             }
-            None => s.title.clone(),
+            None => s.title.to_string(),
         };
         SourceView {
             title: s.title.clone(),
