@@ -4,7 +4,7 @@
 
 use tera::Value;
 
-use crate::render::Job;
+use crate::render::{Job, body_markers, fill_bodies};
 use crate::routes::{NOT_FOUND, PlanPage, Title};
 use crate::unit::{Emit, Output, Piece, PlanCx, SiteCx};
 use crate::view::SectorLink;
@@ -14,14 +14,13 @@ impl Output for PlanPage {
     fn plan(&self, cx: &PlanCx<'_>, out: &Emit<'_>) -> Vec<Piece> {
         let mut extra = cx.values.shared.to_vec();
         if self.bodies {
-            let report = cx.values.bodies.iter().map(|(_, r)| r.clone());
-            extra.push(("bodies", Value::from(report.collect::<Vec<_>>())));
+            extra.push(("bodies", body_markers(cx.values.bodies.len())));
         }
         let title = match self.title {
             Title::Plan => cx.view.header.title.clone(),
             Title::Text(key) => cx.lang.t(key).to_string(),
         };
-        out.result(cx.templates.page(&Job {
+        let page = cx.templates.page(&Job {
             path: format!("{}{}", cx.dir, self.file),
             template: self.template,
             root: cx.root.to_string(),
@@ -30,6 +29,12 @@ impl Output for PlanPage {
             title,
             current: self.key.to_string(),
             extra,
+        });
+        out.result(page.map(|mut page| {
+            if self.bodies {
+                page.bytes = fill_bodies(&page.bytes, &cx.values.bodies);
+            }
+            page
         }));
         Vec::new()
     }
@@ -57,7 +62,7 @@ impl Output for SectorPages {
                 current: sv.id.clone(),
                 extra: vec![
                     ("sector", cx.values.sectors[k].clone()),
-                    ("body", cx.values.bodies[k].0.clone()),
+                    ("body", cx.values.bodies[k].clone()),
                     ("prev", link(k.checked_sub(1))),
                     ("next", link(Some(k + 1))),
                 ],

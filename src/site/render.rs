@@ -50,22 +50,29 @@ pub struct PlanValues {
     pub plan: Value,
     /// Each sector's view.
     pub sectors: Vec<Value>,
-    /// Each sector's body as its page shows it and as report.html does (one heading level
-    /// deeper).
-    pub bodies: Vec<(Value, Value)>,
+    /// Each sector's body as its page shows it (report.html shows it one heading level
+    /// deeper, see [`fill_bodies`]).
+    pub bodies: Vec<Value>,
     /// What every page of the plan sees besides the plan: `statuses`, `base`, `columns`.
     pub shared: [(&'static str, Value); 3],
 }
 
-/// A sector's template value and its bodies (page, report), as a render made them.
-pub type SectorValue = (Value, (Value, Value));
+/// A sector's template value and its body, as a render made them.
+pub type SectorValue = (Value, Value);
 
 /// Moves every heading of a rendered HTML fragment one level deeper (`<h2 id="x">` becomes
 /// `<h3 id="x">`; `<h6>` stays). Text from content is always escaped, so `<h` followed by a
 /// digit only occurs in markup from the theme and from Markdown headings.
 pub fn demote_headings(html: &str) -> String {
+    let mut out = Vec::with_capacity(html.len());
+    demote_headings_into(html, &mut out);
+    // Only ASCII digits were replaced by ASCII digits.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`demote_headings`], appending to `out` (the text keeps its length).
+fn demote_headings_into(html: &str, out: &mut Vec<u8>) {
     let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len());
     let mut done = 0;
     for lt in memchr::memchr_iter(b'<', bytes) {
         let h = if bytes.get(lt + 1) == Some(&b'/') {
@@ -78,11 +85,59 @@ pub fn demote_headings(html: &str) -> String {
         else {
             continue;
         };
-        out.push_str(&html[done..h + 1]);
-        out.push(char::from(d + 1));
+        out.extend_from_slice(&bytes[done..h + 1]);
+        out.push(d + 1);
         done = h + 2;
     }
-    out.push_str(&html[done..]);
+    out.extend_from_slice(&bytes[done..]);
+}
+
+/// What report.html's template sees as each sector's body: a marker, `\0N\0`, filled in by
+/// [`fill_bodies`]. Content can never hold a NUL (`read::control` refuses it), so a marker
+/// cannot be forged.
+pub fn body_markers(count: usize) -> Value {
+    Value::from(
+        (0..count)
+            .map(|n| Value::safe_string(&format!("\0{n}\0")))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Replaces each body marker in a rendered page with that sector's body, every heading one
+/// level deeper, writing the page once into a buffer of its final size. The whole-plan report
+/// thus holds no second copy of the bodies, and no template output grown by doubling.
+pub fn fill_bodies(page: &[u8], bodies: &[Value]) -> Vec<u8> {
+    let body = |n: usize| bodies.get(n).and_then(Value::as_str).unwrap_or_default();
+    let marker = |at: usize| -> Option<(usize, usize)> {
+        let rest = &page[at + 1..];
+        let end = memchr::memchr(0, rest)?;
+        let n = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
+        Some((n, at + end + 2))
+    };
+    let markers: Vec<(usize, usize, usize)> = {
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(i) = memchr::memchr(0, &page[from..]) {
+            let at = from + i;
+            match marker(at) {
+                Some((n, end)) => {
+                    found.push((at, end, n));
+                    from = end;
+                }
+                None => from = at + 1,
+            }
+        }
+        found
+    };
+    let size = page.len() + markers.iter().map(|m| body(m.2).len()).sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    let mut done = 0;
+    for (at, end, n) in markers {
+        out.extend_from_slice(&page[done..at]);
+        demote_headings_into(body(n), &mut out);
+        done = end;
+    }
+    out.extend_from_slice(&page[done..]);
     out
 }
 
@@ -130,6 +185,26 @@ pub struct Templates<'a> {
     nav: Value,
     /// A plan's open data files by key (`files.plan_json` …), from the route table.
     files: Value,
+    /// CSS naming the columns of stacked history tables on a phone.
+    stack_labels: Value,
+}
+
+/// The CSS that names each cell of a history table (`table.actuals`) when a phone shows its
+/// rows as blocks: one rule per column in the page's language, where a `data-label` on every
+/// cell would repeat the names on each of hundreds of thousands of rows.
+fn stack_labels(lang: &Lang) -> String {
+    let rules: String = ["value", "as_of", "source"]
+        .iter()
+        .enumerate()
+        .map(|(n, key)| {
+            let label = css_string(&format!("{}: ", lang.t(key)));
+            format!(
+                ":root:not(.paginating) table.actuals td:nth-of-type({})::before{{content:{label}}}",
+                n + 1
+            )
+        })
+        .collect();
+    format!("@media screen and (max-width: 40rem){{{rules}}}")
 }
 
 impl<'a> Templates<'a> {
@@ -174,6 +249,7 @@ impl<'a> Templates<'a> {
                 Value::from_serializable(&entries)
             },
             files: Value::from_serializable(&BTreeMap::from(crate::routes::DATA_FILES)),
+            stack_labels: Value::safe_string(&stack_labels(lang)),
             group_colors: {
                 use crate::chart::palette::{GROUPS, hex};
                 let pairs: Vec<(&str, String)> =
@@ -211,13 +287,11 @@ impl<'a> Templates<'a> {
                         fail(d);
                         String::new()
                     });
-                    let report = demote_headings(&body);
-                    let bodies = (Value::safe_string(&body), Value::safe_string(&report));
-                    (sector, bodies)
+                    (sector, Value::safe_string(&body))
                 })
             })
             .collect();
-        let (sectors, bodies): (Vec<Value>, Vec<(Value, Value)>) = made.into_iter().unzip();
+        let (sectors, bodies): (Vec<Value>, Vec<Value>) = made.into_iter().unzip();
         // A struct always converts to a map.
         let mut fields = Value::from_serializable(pv).into_map().unwrap_or_default();
         fields.insert(Key::from("sectors"), Value::from(sectors.clone()));
@@ -258,6 +332,7 @@ impl<'a> Templates<'a> {
         ctx.insert_value("group_colors", self.group_colors.0.clone());
         ctx.insert_value("nav", self.nav.clone());
         ctx.insert_value("files", self.files.clone());
+        ctx.insert_value("stack_labels", self.stack_labels.clone());
         ctx.insert_value("group_colors_map", self.group_colors.1.clone());
         ctx.insert("site_title", &self.site.title);
         ctx.insert("root", &job.root);
@@ -304,7 +379,26 @@ impl<'a> Templates<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::demote_headings;
+    use super::{Value, body_markers, demote_headings, fill_bodies};
+
+    #[test]
+    fn report_bodies_are_filled_in_demoted_in_their_places() {
+        let bodies = [
+            Value::safe_string("<h2 id=\"a\">A</h2><p>x</p>"),
+            Value::safe_string("<h3>B</h3>"),
+        ];
+        let m = |n: usize| format!("\0{n}\0");
+        assert_eq!(
+            body_markers(2),
+            Value::from(vec![Value::safe_string(&m(0)), Value::safe_string(&m(1))])
+        );
+        let page = format!("<h1>P</h1>{}<hr>{}<p>\0</p>\0{}", m(1), m(0), m(1));
+        assert_eq!(
+            String::from_utf8(fill_bodies(page.as_bytes(), &bodies)).unwrap(),
+            "<h1>P</h1><h4>B</h4><hr><h3 id=\"a\">A</h3><p>x</p><p>\0</p>\0<h4>B</h4>",
+            "each marker becomes its body; a lone NUL that is no marker stays"
+        );
+    }
 
     #[test]
     fn headings_move_one_level_deeper() {
