@@ -598,12 +598,12 @@ pub struct Built {
     pub timings: Timings,
 }
 
-/// Wall time of each stage of a build, in order.
+/// Wall time of each stage of a build, in order, with the process's peak memory at its end.
 #[derive(Debug, Clone)]
 pub struct Timings {
     last: Instant,
-    /// Stage name and duration.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Stage name, duration and peak resident memory so far in bytes (0 where unknown).
+    pub stages: Vec<(&'static str, Duration, u64)>,
 }
 
 impl Timings {
@@ -618,9 +618,21 @@ impl Timings {
     /// Records the time since the previous lap as `stage`.
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.stages.push((stage, now - self.last));
+        self.stages.push((stage, now - self.last, peak_memory()));
         self.last = now;
     }
+}
+
+/// The process's peak resident memory so far (Linux's `VmHWM`), 0 where unknown.
+fn peak_memory() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kb * 1024)
+        })
+        .unwrap_or(0)
 }
 
 /// Loads, validates and renders everything into `sink`. Every problem is returned on failure;

@@ -329,8 +329,12 @@ fn build(input: Input, output: PathBuf, force: bool, out: Console) -> ExitCode {
                 );
             }
             if out.verbose {
-                for (stage, d) in &s.timings.stages {
-                    println!("  {:>9.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                for (stage, d, peak) in &s.timings.stages {
+                    let peak = match peak {
+                        0 => String::new(),
+                        b => format!("  (peak memory {} MB)", b / 1_000_000),
+                    };
+                    println!("  {:>9.1} ms  {stage}{peak}", d.as_secs_f64() * 1000.0);
                 }
             }
             ExitCode::SUCCESS
