@@ -254,7 +254,7 @@ impl Context<'_> {
         let old = kept.filter(|k| {
             k.rules == decided.rules && k.sources == plan.sources && k.header == header
         });
-        let pv = view::plan_view_reusing(plan, &decided, header.clone(), lang, &|s| {
+        let mut pv = view::plan_view_reusing(plan, &decided, header.clone(), lang, &|s| {
             old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
         });
         emit.charts(pv.chart_count());
@@ -267,7 +267,15 @@ impl Context<'_> {
         let reuse = |s: &Sector| old.and_then(|k| k.made(s)).map(|m| m.value.clone());
         let values = self
             .templates
-            .plan_values(plan, &pv, base.as_deref(), &reuse, &|d| emit.error(d));
+            // Nothing kept for a later render: the template values are all the pages need.
+            .plan_values(
+                plan,
+                &mut pv,
+                keep == Keep::Nothing,
+                base.as_deref(),
+                &reuse,
+                &|d| emit.error(d),
+            );
         let pieces: Vec<Vec<Piece>> = self
             .units
             .par_iter()

@@ -4,6 +4,7 @@
 //! renders one page. Which pages exist is the outputs' business (`unit`, `pages`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::value::Key;
@@ -265,11 +266,14 @@ impl<'a> Templates<'a> {
 
     /// A plan's view as template values, each sector's body rendered once (sectors in
     /// parallel). `reuse` gives what an earlier render made of a sector that has not changed
-    /// since; `base` is the plan's public address, if the site has one.
+    /// since; `base` is the plan's public address, if the site has one. With `shed`, each
+    /// sector's view sheds what its template value holds again as soon as the value is made
+    /// (see [`crate::view::SectorView::shed`]), so the two never both exist for a whole plan.
     pub fn plan_values(
         &self,
         plan: &Plan,
-        pv: &PlanView,
+        pv: &mut PlanView,
+        shed: bool,
         base: Option<&str>,
         reuse: &(dyn Fn(&Sector) -> Option<SectorValue> + Sync),
         fail: &(dyn Fn(Diagnostic) + Sync),
@@ -278,22 +282,26 @@ impl<'a> Templates<'a> {
         let header = Value::from_serializable(&pv.header);
         let made: Vec<SectorValue> = pv
             .sectors
-            .par_iter()
+            .par_iter_mut()
             .zip(&plan.sectors)
             .map(|(sv, s)| {
-                reuse(s).unwrap_or_else(|| {
+                let made = reuse(s).unwrap_or_else(|| {
                     let sector = Value::from_serializable(sv.as_ref());
                     let body = self.sector_body(&header, &sector).unwrap_or_else(|d| {
                         fail(d);
                         String::new()
                     });
                     (sector, Value::safe_string(&body))
-                })
+                });
+                if let Some(sv) = Arc::get_mut(sv).filter(|_| shed) {
+                    sv.shed();
+                }
+                made
             })
             .collect();
         let (sectors, bodies): (Vec<Value>, Vec<Value>) = made.into_iter().unzip();
         // A struct always converts to a map.
-        let mut fields = Value::from_serializable(pv).into_map().unwrap_or_default();
+        let mut fields = Value::from_serializable(&*pv).into_map().unwrap_or_default();
         fields.insert(Key::from("sectors"), Value::from(sectors.clone()));
         PlanValues {
             plan: Value::from(fields),

@@ -332,6 +332,19 @@ pub struct SectorView {
     pub task_chart: Option<String>,
 }
 
+impl SectorView {
+    /// Drops what only templates read (cards, tasks, commentary, charts), keeping what the
+    /// outputs read besides them (id, name, link, counts). A one-off build sheds each view once
+    /// its template value is made: the value holds the same texts again.
+    pub fn shed(&mut self) {
+        self.commentary_html = String::new();
+        self.indicators = Vec::new();
+        self.tasks = Vec::new();
+        self.indicator_chart = None;
+        self.task_chart = None;
+    }
+}
+
 /// One item that needs a reader's attention, for the overview and the digest.
 #[derive(Debug, Clone, Serialize)]
 pub struct AttentionView {
