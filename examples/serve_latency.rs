@@ -113,6 +113,19 @@ fn main() {
         times.push(took.as_secs_f64() * 1000.0);
     }
     fs::write(&sector, &original).unwrap();
+    // What the server holds after its first build and these edits, and the most it ever held.
+    let status = fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap_or_default();
+    let kb = |key: &str| {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line.split_whitespace().nth(1)?.parse::<u64>().ok()
+    };
+    if let (Some(rss), Some(hwm)) = (kb("VmRSS:"), kb("VmHWM:")) {
+        println!(
+            "server memory: {} MB held, {} MB at most",
+            rss / 1000,
+            hwm / 1000
+        );
+    }
     // The first edit of a plan renders all of it; later ones redraw only the changed sector.
     let first = times.remove(0);
     times.sort_by(f64::total_cmp);

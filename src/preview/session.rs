@@ -17,6 +17,8 @@ use crate::{Options, Prepared, load, validate, write};
 /// A successfully rendered project, ready to re-render parts of.
 pub struct Session {
     opts: Options,
+    /// Whether files are handed back LZ4-compressed ([`write::Memory::packed`]).
+    pack: bool,
     project: Prepared,
     memo: Memo,
     /// Plans (by id) whose last reload failed.
@@ -26,7 +28,8 @@ pub struct Session {
 /// What a rebuild produced.
 #[derive(Debug)]
 pub struct Rebuilt {
-    /// The files made: every file of the site, or of the re-rendered plans and the site pages.
+    /// The files made: every file of the site, or of the re-rendered plans and the site pages
+    /// (LZ4-compressed for a session started with [`Session::start_packed`]).
     pub pages: Vec<Page>,
     /// Output folders whose files `pages` replace wholesale (files missing from `pages` are
     /// gone); `None` when `pages` is the whole site.
@@ -72,11 +75,30 @@ impl Rebuilt {
 impl Session {
     /// Loads, checks and renders the whole project.
     pub fn start(opts: &Options) -> Result<(Session, Rebuilt), Vec<Diagnostic>> {
+        Session::begin(opts, false)
+    }
+
+    /// Like [`Session::start`], but this session hands back every file LZ4-compressed
+    /// (`serve`, which keeps the whole site in memory).
+    pub fn start_packed(opts: &Options) -> Result<(Session, Rebuilt), Vec<Diagnostic>> {
+        Session::begin(opts, true)
+    }
+
+    fn memory(pack: bool) -> write::Memory {
+        if pack {
+            write::Memory::packed()
+        } else {
+            write::Memory::default()
+        }
+    }
+
+    fn begin(opts: &Options, pack: bool) -> Result<(Session, Rebuilt), Vec<Diagnostic>> {
         let started = Instant::now();
-        let memory = write::Memory::default();
+        let memory = Session::memory(pack);
         let (site, project, memo) = crate::render_prepared(opts, &memory, crate::Run::Kept)?;
         let session = Session {
             opts: opts.clone(),
+            pack,
             project,
             memo,
             dirty: BTreeSet::new(),
@@ -201,7 +223,7 @@ impl Session {
                 *old = plan;
             }
         }
-        let memory = write::Memory::default();
+        let memory = Session::memory(self.pack);
         let site = &self.project.site;
         outputs::render_plans(
             site,
