@@ -184,6 +184,13 @@ fn english_locale_formats_numbers_and_labels() {
     let sector = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
     assert!(sector.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(sector.contains("1,400\u{a0}người"), "English grouping");
+    // On a phone each cell of a history table is named in the page's language (one CSS rule
+    // per column, after the theme's stylesheet).
+    assert!(
+        sector.contains("table.actuals td:nth-of-type(1)::before{content:\"Value: \"}")
+            && sector.contains("<table class=\"actuals stack\">"),
+        "history tables are named on a phone"
+    );
     assert!(sector.contains("7–7.5%"), "English decimals and percent");
     assert!(sector.contains("At risk") && sector.contains("9 months 2024"));
     assert!(

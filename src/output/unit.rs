@@ -45,7 +45,9 @@ pub struct PlanCx<'a> {
     pub decided: &'a PlanStatus,
     /// The page language.
     pub lang: &'a Lang,
-    /// The plan's view: every figure formatted, every chart drawn.
+    /// The plan's view: every figure formatted, every chart drawn. In a one-off build each
+    /// sector's view has shed what its template value holds (cards, tasks, commentary, charts:
+    /// see `SectorView::shed`); read those from [`PlanCx::values`].
     pub view: &'a PlanView,
     /// The view as template values, with each sector's rendered body.
     pub values: &'a PlanValues,

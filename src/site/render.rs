@@ -186,8 +186,6 @@ pub struct Templates<'a> {
     nav: Value,
     /// A plan's open data files by key (`files.plan_json` …), from the route table.
     files: Value,
-    /// CSS naming the columns of stacked history tables on a phone.
-    stack_labels: Value,
 }
 
 /// The CSS that names each cell of a history table (`table.actuals`) when a phone shows its
@@ -231,7 +229,9 @@ impl<'a> Templates<'a> {
             theme,
             lang,
             t: Value::from_serializable(&lang.strings),
-            css: Value::from_serializable(&theme.css),
+            // The history tables' column names follow the theme's stylesheet, so a theme with
+            // its own base.html or style.css still names them.
+            css: Value::safe_string(&format!("{}{}", theme.css, stack_labels(lang))),
             plans: Value::from_serializable(&plan_links),
             statuses: Value::from_serializable(&statuses),
             columns,
@@ -250,7 +250,6 @@ impl<'a> Templates<'a> {
                 Value::from_serializable(&entries)
             },
             files: Value::from_serializable(&BTreeMap::from(crate::routes::DATA_FILES)),
-            stack_labels: Value::safe_string(&stack_labels(lang)),
             group_colors: {
                 use crate::chart::palette::{GROUPS, hex};
                 let pairs: Vec<(&str, String)> =
@@ -340,7 +339,6 @@ impl<'a> Templates<'a> {
         ctx.insert_value("group_colors", self.group_colors.0.clone());
         ctx.insert_value("nav", self.nav.clone());
         ctx.insert_value("files", self.files.clone());
-        ctx.insert_value("stack_labels", self.stack_labels.clone());
         ctx.insert_value("group_colors_map", self.group_colors.1.clone());
         ctx.insert("site_title", &self.site.title);
         ctx.insert("root", &job.root);

@@ -198,9 +198,6 @@ fn rebuild(
             }
             let (made, millis) = (rebuilt.pages.len(), rebuilt.millis);
             let changed = state.apply(rebuilt);
-            if full {
-                release_freed_memory();
-            }
             println!("rebuilt {made} files in {millis} ms ({changed} changed)");
             None
         }
@@ -221,8 +218,13 @@ fn rebuild(
         state.errors = errors;
         state.errors_changed = state.version;
     }
+    let ok = state.errors.is_none();
     drop(state);
     shared.changed.notify();
+    // Outside the lock: pages are served meanwhile.
+    if full && ok {
+        release_freed_memory();
+    }
 }
 
 impl http::App for Shared {
@@ -260,16 +262,22 @@ impl http::App for Shared {
         let key = page_key(path);
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let html = |page: &str| inject(page, state.version, state.errors.as_deref());
-        let file = state.files.get(&key).map(|packed| {
-            // Compressed by this process a moment ago: only a bug could make this fail.
-            lz4_flex::decompress_size_prepended(packed).unwrap_or_default()
-        });
+        let file = state
+            .files
+            .get(&key)
+            .map(|packed| lz4_flex::decompress_size_prepended(packed));
         match file {
-            Some(bytes) if key.ends_with(".html") => {
+            // Compressed by this process: only a bug could make this fail.
+            Some(Err(e)) => Response::new(
+                500,
+                "text/plain; charset=utf-8",
+                format!("tiendo could not unpack {key}: {e}"),
+            ),
+            Some(Ok(bytes)) if key.ends_with(".html") => {
                 let page = html(&String::from_utf8_lossy(&bytes));
                 Response::new(200, crate::routes::content_type(&key), page)
             }
-            Some(bytes) => Response::new(200, crate::routes::content_type(&key), bytes),
+            Some(Ok(bytes)) => Response::new(200, crate::routes::content_type(&key), bytes),
             None => Response::new(404, "text/html; charset=utf-8", html(&not_found(&key))),
         }
     }

@@ -199,7 +199,9 @@ pub fn draw(b: &Bullet<'_>) -> Option<String> {
                 let (a, z) = (zero.min(x), zero.max(x));
                 if z > a {
                     c.rect((a, BAR_TOP), (z, BAR_BOTTOM), PAPER, true, 0);
-                    c.rect((a, BAR_TOP), (z, BAR_BOTTOM), INK, !b.provisional, 2);
+                    // A 1 px outline, as the charts were reviewed with (plotters' own SVG
+                    // backend drew every outlined rectangle 1 px wide).
+                    c.rect((a, BAR_TOP), (z, BAR_BOTTOM), INK, !b.provisional, 1);
                 }
                 c.line(vec![(x, 40), (x, 56)], INK, 3);
             }

@@ -171,16 +171,26 @@ impl CompactSvg {
         self.push(Kind::Path, style, &path_data(points, close));
     }
 
-    /// A filled shape with corners `points` (a subpath of the run's path).
+    /// A filled shape with corners `points` (a subpath of the run's path). Every subpath runs
+    /// clockwise, so two overlapping shapes of one run add up under SVG's nonzero rule instead
+    /// of cutting a hole where they overlap.
     fn fill(&mut self, points: &[BackendCoord], color: BackendColor) {
         if points.len() < 3 || color.alpha == 0.0 {
             return;
         }
-        self.push(
-            Kind::Path,
-            format!(" fill=\"{}\"", hex(color.rgb)),
-            &path_data(points, true),
-        );
+        debug_assert!(color.alpha >= 1.0, "charts draw opaque colours only");
+        let twice_area: i64 = points
+            .iter()
+            .zip(points.iter().cycle().skip(1))
+            .map(|(&(x0, y0), &(x1, y1))| i64::from(x0) * i64::from(y1) - i64::from(x1) * i64::from(y0))
+            .sum();
+        let d = if twice_area < 0 {
+            let reversed: Vec<BackendCoord> = points.iter().rev().copied().collect();
+            path_data(&reversed, true)
+        } else {
+            path_data(points, true)
+        };
+        self.push(Kind::Path, format!(" fill=\"{}\"", hex(color.rgb)), &d);
     }
 }
 
