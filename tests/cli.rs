@@ -1109,9 +1109,12 @@ fn misses_of_different_sizes_are_drawn_and_worded_differently() {
         // (`M<x> 34V62`) in the target colour.
         let end = |svg: &str, from: &str| -> Option<i32> {
             let rest = &svg[svg.find(from)? + from.len()..];
-            rest[..rest.find(|c: char| !c.is_ascii_digit())?].parse().ok()
+            rest[..rest.find(|c: char| !c.is_ascii_digit())?]
+                .parse()
+                .ok()
         };
-        let width = end(svg, "M6 44H").unwrap_or_else(|| panic!("{id}: no bar from zero in {svg}")) - 6;
+        let width =
+            end(svg, "M6 44H").unwrap_or_else(|| panic!("{id}: no bar from zero in {svg}")) - 6;
         let line = svg
             .find("stroke=\"#0b57a4\" stroke-width=\"2\" d=\"")
             .unwrap_or_else(|| panic!("{id}: no target line in {svg}"));

@@ -342,7 +342,11 @@ mod tests {
         put(&a);
         put(&b);
         let (a, b) = (a.into_pages(), b.into_pages());
-        assert!(a[0].bytes.len() * 10 < html.len(), "{} bytes", a[0].bytes.len());
+        assert!(
+            a[0].bytes.len() * 10 < html.len(),
+            "{} bytes",
+            a[0].bytes.len()
+        );
         assert_eq!(a, b, "the same file packs to the same bytes");
         let back = lz4_flex::decompress_size_prepended(&a[0].bytes).unwrap();
         assert_eq!(back, html.as_bytes());

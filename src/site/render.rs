@@ -300,7 +300,9 @@ impl<'a> Templates<'a> {
             .collect();
         let (sectors, bodies): (Vec<Value>, Vec<Value>) = made.into_iter().unzip();
         // A struct always converts to a map.
-        let mut fields = Value::from_serializable(&*pv).into_map().unwrap_or_default();
+        let mut fields = Value::from_serializable(&*pv)
+            .into_map()
+            .unwrap_or_default();
         fields.insert(Key::from("sectors"), Value::from(sectors.clone()));
         PlanValues {
             plan: Value::from(fields),

@@ -400,7 +400,8 @@ mod tests {
         assert!(
             subpaths(&svg)
                 .iter()
-                .any(|(style, d)| style.contains("#0b57a4") && d.starts_with(&format!("M{} {BOTTOM}L", 35))),
+                .any(|(style, d)| style.contains("#0b57a4")
+                    && d.starts_with(&format!("M{} {BOTTOM}L", 35))),
             "{svg}"
         );
     }

@@ -15,10 +15,10 @@
 
 use std::fmt::Write as _;
 
+use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
-use plotters_backend::text_anchor::{HPos, VPos};
 
 /// The font size the root element sets, which texts at that size do not repeat.
 pub const ROOT_FONT_SIZE: u32 = 15;
@@ -134,10 +134,18 @@ impl CompactSvg {
                 let _ = write!(body, "<g{style}>{items}</g>");
             }
             Kind::Circle => {
-                let _ = write!(body, "{}", items.replacen("<circle", &format!("<circle{style}"), 1));
+                let _ = write!(
+                    body,
+                    "{}",
+                    items.replacen("<circle", &format!("<circle{style}"), 1)
+                );
             }
             Kind::Text => {
-                let _ = write!(body, "{}", items.replacen("<text", &format!("<text{style}"), 1));
+                let _ = write!(
+                    body,
+                    "{}",
+                    items.replacen("<text", &format!("<text{style}"), 1)
+                );
             }
         }
     }
@@ -182,7 +190,9 @@ impl CompactSvg {
         let twice_area: i64 = points
             .iter()
             .zip(points.iter().cycle().skip(1))
-            .map(|(&(x0, y0), &(x1, y1))| i64::from(x0) * i64::from(y1) - i64::from(x1) * i64::from(y0))
+            .map(|(&(x0, y0), &(x1, y1))| {
+                i64::from(x0) * i64::from(y1) - i64::from(x1) * i64::from(y0)
+            })
             .sum();
         let d = if twice_area < 0 {
             let reversed: Vec<BackendCoord> = points.iter().rev().copied().collect();
@@ -345,7 +355,12 @@ impl DrawingBackend for CompactSvg {
         Ok(())
     }
 
-    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, (x, y): BackendCoord) -> Result {
+    fn draw_text<T: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &T,
+        (x, y): BackendCoord,
+    ) -> Result {
         self.flush_disc();
         let color = style.color();
         if color.alpha == 0.0 {
@@ -429,7 +444,8 @@ mod tests {
         for x in [10, 20, 30] {
             svg.draw_path([(x, 50), (x, 54)], &style).unwrap();
         }
-        svg.draw_path([(0, 5), (80, 5), (80, 9)], &line(BLACK, 2)).unwrap();
+        svg.draw_path([(0, 5), (80, 5), (80, 9)], &line(BLACK, 2))
+            .unwrap();
         assert_eq!(
             svg.finish(),
             "<path fill=\"none\" stroke=\"#5f6873\" d=\"M10 50V54M20 50V54M30 50V54\"/>\
@@ -440,9 +456,12 @@ mod tests {
     #[test]
     fn filled_shapes_are_closed_paths_and_order_is_kept() {
         let mut svg = CompactSvg::new(100, 100);
-        svg.draw_rect((6, 38), (314, 58), &solid(GREY), true).unwrap();
-        svg.fill_polygon([(0, 0), (10, 0), (5, 8)], &solid(GREY)).unwrap();
-        svg.draw_rect((6, 44), (20, 52), &line(BLACK, 1), false).unwrap();
+        svg.draw_rect((6, 38), (314, 58), &solid(GREY), true)
+            .unwrap();
+        svg.fill_polygon([(0, 0), (10, 0), (5, 8)], &solid(GREY))
+            .unwrap();
+        svg.draw_rect((6, 44), (20, 52), &line(BLACK, 1), false)
+            .unwrap();
         svg.draw_rect((1, 1), (2, 2), &solid(GREY), true).unwrap();
         assert_eq!(
             svg.finish(),
@@ -477,9 +496,12 @@ mod tests {
                 .pos(Pos::new(h, VPos::Center))
         };
         let mut svg = CompactSvg::new(100, 100);
-        svg.draw_text("10", &font(14.0, HPos::Right), (39, 190)).unwrap();
-        svg.draw_text("10,5 & <", &font(14.0, HPos::Right), (39, 129)).unwrap();
-        svg.draw_text("T3", &font(15.0, HPos::Left), (122, 234)).unwrap();
+        svg.draw_text("10", &font(14.0, HPos::Right), (39, 190))
+            .unwrap();
+        svg.draw_text("10,5 & <", &font(14.0, HPos::Right), (39, 129))
+            .unwrap();
+        svg.draw_text("T3", &font(15.0, HPos::Left), (122, 234))
+            .unwrap();
         assert_eq!(
             svg.finish(),
             "<g text-anchor=\"end\" font-size=\"14\" fill=\"#5f6873\"><text x=\"39\" y=\"194\">10</text><text x=\"39\" y=\"133\">10,5 &amp; &lt;</text></g>\
