@@ -66,18 +66,18 @@ impl Sink for Discard {
 #[derive(Debug, Default)]
 pub struct Memory {
     pages: Mutex<Vec<Page>>,
-    /// Whether each file is kept LZ4-compressed (see [`Memory::packed`]).
+    /// Whether each file is kept LZ4-compressed (see [`Memory::new`]).
     pack: bool,
 }
 
 impl Memory {
-    /// Keeps each file LZ4-compressed, compressed on the thread that made it: `serve` holds a
-    /// whole site, several times smaller so (a national site is over a gigabyte of HTML). The
-    /// same bytes always compress to the same bytes, so comparing packed files still finds
-    /// exactly the changed ones.
-    pub fn packed() -> Self {
+    /// Keeps the files as they are, or with `pack` each LZ4-compressed on the thread that made
+    /// it: `serve` holds a whole site, several times smaller so (a national site is over a
+    /// gigabyte of HTML). The same bytes always compress to the same bytes, so comparing packed
+    /// files still finds exactly the changed ones.
+    pub fn new(pack: bool) -> Self {
         Memory {
-            pack: true,
+            pack,
             ..Memory::default()
         }
     }
@@ -338,7 +338,7 @@ mod tests {
             })
             .unwrap();
         };
-        let (a, b) = (Memory::packed(), Memory::packed());
+        let (a, b) = (Memory::new(true), Memory::new(true));
         put(&a);
         put(&b);
         let (a, b) = (a.into_pages(), b.into_pages());

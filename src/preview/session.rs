@@ -17,7 +17,7 @@ use crate::{Options, Prepared, load, validate, write};
 /// A successfully rendered project, ready to re-render parts of.
 pub struct Session {
     opts: Options,
-    /// Whether files are handed back LZ4-compressed ([`write::Memory::packed`]).
+    /// Whether files are handed back LZ4-compressed ([`write::Memory::new`]).
     pack: bool,
     project: Prepared,
     memo: Memo,
@@ -84,17 +84,9 @@ impl Session {
         Session::begin(opts, true)
     }
 
-    fn memory(pack: bool) -> write::Memory {
-        if pack {
-            write::Memory::packed()
-        } else {
-            write::Memory::default()
-        }
-    }
-
     fn begin(opts: &Options, pack: bool) -> Result<(Session, Rebuilt), Vec<Diagnostic>> {
         let started = Instant::now();
-        let memory = Session::memory(pack);
+        let memory = write::Memory::new(pack);
         let (site, project, memo) = crate::render_prepared(opts, &memory, crate::Run::Kept)?;
         let session = Session {
             opts: opts.clone(),
@@ -223,7 +215,7 @@ impl Session {
                 *old = plan;
             }
         }
-        let memory = Session::memory(self.pack);
+        let memory = write::Memory::new(self.pack);
         let site = &self.project.site;
         outputs::render_plans(
             site,

@@ -61,17 +61,10 @@ pub struct PlanValues {
 /// A sector's template value and its body, as a render made them.
 pub type SectorValue = (Value, Value);
 
-/// Moves every heading of a rendered HTML fragment one level deeper (`<h2 id="x">` becomes
-/// `<h3 id="x">`; `<h6>` stays). Text from content is always escaped, so `<h` followed by a
-/// digit only occurs in markup from the theme and from Markdown headings.
-pub fn demote_headings(html: &str) -> String {
-    let mut out = Vec::with_capacity(html.len());
-    demote_headings_into(html, &mut out);
-    // Only ASCII digits were replaced by ASCII digits.
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// [`demote_headings`], appending to `out` (the text keeps its length).
+/// Appends a rendered HTML fragment to `out` with every heading one level deeper (`<h2 id="x">`
+/// becomes `<h3 id="x">`; `<h6>` stays); the text keeps its length. Text from content is always
+/// escaped, so `<h` followed by a digit only occurs in markup from the theme and from Markdown
+/// headings.
 fn demote_headings_into(html: &str, out: &mut Vec<u8>) {
     let bytes = html.as_bytes();
     let mut done = 0;
@@ -387,7 +380,13 @@ impl<'a> Templates<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Value, body_markers, demote_headings, fill_bodies};
+    use super::{Value, body_markers, demote_headings_into, fill_bodies};
+
+    fn demote_headings(html: &str) -> String {
+        let mut out = Vec::new();
+        demote_headings_into(html, &mut out);
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn report_bodies_are_filled_in_demoted_in_their_places() {

@@ -22,7 +22,7 @@ use http::{Notifier, Response};
 /// What the server currently serves.
 #[derive(Default)]
 struct State {
-    /// Every file of the site, LZ4-compressed (see `write::Memory::packed`).
+    /// Every file of the site, LZ4-compressed (see `write::Memory::new`).
     files: HashMap<String, Vec<u8>>,
     /// The version in which each file last changed (appeared, changed bytes or went away).
     changed: HashMap<String, u64>,

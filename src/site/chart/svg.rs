@@ -241,11 +241,6 @@ fn hex((r, g, b): (u8, u8, u8)) -> String {
     }
 }
 
-/// Escapes text for XML content.
-fn escape(s: &str) -> String {
-    super::xml_escape(s)
-}
-
 impl DrawingBackend for CompactSvg {
     type ErrorType = Never;
 
@@ -384,7 +379,10 @@ impl DrawingBackend for CompactSvg {
             VPos::Center => y + shift.round() as i32,
             VPos::Bottom => y - shift.round() as i32,
         };
-        let item = format!("<text x=\"{x}\" y=\"{y}\">{}</text>", escape(text));
+        let item = format!(
+            "<text x=\"{x}\" y=\"{y}\">{}</text>",
+            super::xml_escape(text)
+        );
         self.push(Kind::Text, attrs, &item);
         Ok(())
     }
