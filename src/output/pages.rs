@@ -4,7 +4,7 @@
 
 use tera::Value;
 
-use crate::render::{Job, body_markers, fill_bodies};
+use crate::render::{Filled, Job, body_markers};
 use crate::routes::{NOT_FOUND, PlanPage, Title};
 use crate::unit::{Emit, Output, Piece, PlanCx, SiteCx};
 use crate::view::SectorLink;
@@ -30,12 +30,13 @@ impl Output for PlanPage {
             current: self.key.to_string(),
             extra,
         });
-        out.result(page.map(|mut page| {
-            if self.bodies {
-                page.bytes = fill_bodies(&page.bytes, &cx.values.bodies);
+        match page {
+            Ok(page) if self.bodies => {
+                let filled = Filled::new(&page.bytes, &cx.values.bodies);
+                out.put_streamed(page.path.clone(), filled.len(), &mut |w| filled.write_to(w));
             }
-            page
-        }));
+            made => out.result(made),
+        }
         Vec::new()
     }
 }

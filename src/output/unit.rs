@@ -17,7 +17,7 @@ use crate::model::{Plan, Sector, Site};
 use crate::render::{PlanValues, Templates};
 use crate::status::PlanStatus;
 use crate::view::{PlanSummary, PlanView};
-use crate::write::{Page, Sink};
+use crate::write::{Page, Sink, Writer};
 
 /// What an output made of one sector, kept by `serve` and handed back (see
 /// [`PlanCx::kept`]) while the sector is unchanged. Each output knows its own type.
@@ -99,7 +99,18 @@ impl<'a> Emit<'a> {
     /// Hands over one finished file (a failure to take it becomes a problem).
     pub fn put(&self, page: Page) {
         let path = page.path.clone();
-        match self.sink.put(page) {
+        self.taken(path, self.sink.put(page));
+    }
+
+    /// Hands over one file written in pieces (see [`Sink::put_streamed`]).
+    pub fn put_streamed(&self, path: String, size: usize, write: Writer<'_>) {
+        let done = self.sink.put_streamed(path.clone(), size, write);
+        self.taken(path, done);
+    }
+
+    /// Remembers a file the sink took, or the problem that kept it from taking it.
+    fn taken(&self, path: String, done: std::io::Result<()>) {
+        match done {
             Ok(()) => lock(&self.paths).push(path),
             Err(e) => self.error(Diagnostic::error(
                 &PathBuf::from(&path),

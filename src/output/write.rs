@@ -50,7 +50,21 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
 pub trait Sink: Sync {
     /// Takes one finished file.
     fn put(&self, page: Page) -> io::Result<()>;
+
+    /// Takes one file that `write` writes in pieces, about `size` bytes in all: a sink that
+    /// writes to disk streams it, so a file larger than any one piece (a national plan's
+    /// report.html) is never whole in memory. Other sinks gather the pieces and [`put`] them.
+    ///
+    /// [`put`]: Sink::put
+    fn put_streamed(&self, path: String, size: usize, write: Writer<'_>) -> io::Result<()> {
+        let mut bytes = Vec::with_capacity(size);
+        write(&mut bytes)?;
+        self.put(Page { path, bytes })
+    }
 }
+
+/// Writes a streamed file's pieces in order (see [`Sink::put_streamed`]).
+pub type Writer<'a> = &'a mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>;
 
 /// Throws the files away (for `check`, which renders only to find template errors).
 #[derive(Debug, Default)]
@@ -59,6 +73,10 @@ pub struct Discard;
 impl Sink for Discard {
     fn put(&self, _page: Page) -> io::Result<()> {
         Ok(())
+    }
+
+    fn put_streamed(&self, _path: String, _size: usize, write: Writer<'_>) -> io::Result<()> {
+        write(&mut io::sink())
     }
 }
 
@@ -182,14 +200,15 @@ impl Drop for Staging {
     }
 }
 
-impl Sink for Staging {
-    fn put(&self, page: Page) -> io::Result<()> {
-        let rel = Path::new(&page.path);
+impl Staging {
+    /// Where `path` goes in the staging folder (its folder made), and where the previous
+    /// output had it; refuses any path that would leave the output folder.
+    fn place(&self, path: &str) -> io::Result<(PathBuf, PathBuf)> {
+        let rel = Path::new(path);
         let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
         if !safe {
             return Err(io::Error::other(format!(
-                "refusing to write outside the output folder: {}",
-                page.path
+                "refusing to write outside the output folder: {path}"
             )));
         }
         let target = self.dir.join(rel);
@@ -200,22 +219,60 @@ impl Sink for Staging {
                 folders.insert(p.to_path_buf());
             }
         }
-        let old = self.output.join(rel);
-        if self.previous && same_bytes(&old, &page.bytes) && fs::hard_link(&old, &target).is_ok() {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-        } else {
-            fs::write(&target, &page.bytes)?;
-            self.written.fetch_add(1, Ordering::Relaxed);
-        }
+        Ok((target, self.output.join(rel)))
+    }
+
+    /// Counts a file placed, `kept` when it is the previous output's file, and remembers it.
+    fn placed(&self, path: String, kept: bool) {
+        let count = if kept { &self.unchanged } else { &self.written };
+        count.fetch_add(1, Ordering::Relaxed);
         self.paths
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(page.path);
+            .insert(path);
         if let Some(d) = self.delay {
             std::thread::sleep(d);
         }
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, page: Page) -> io::Result<()> {
+        let (target, old) = self.place(&page.path)?;
+        let kept =
+            self.previous && same_bytes(&old, &page.bytes) && fs::hard_link(&old, &target).is_ok();
+        if !kept {
+            fs::write(&target, &page.bytes)?;
+        }
+        self.placed(page.path, kept);
         Ok(())
     }
+
+    /// Streams the file into the staging folder; when it turns out to be the previous output's
+    /// file byte for byte, that file is linked in its place instead (as [`put`] does).
+    ///
+    /// [`put`]: Sink::put
+    fn put_streamed(&self, path: String, _size: usize, write: Writer<'_>) -> io::Result<()> {
+        let (target, old) = self.place(&path)?;
+        let mut file = io::BufWriter::with_capacity(1 << 16, fs::File::create(&target)?);
+        write(&mut file)?;
+        file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let kept = self.previous && same_files(&old, &target) && link_over(&old, &target).is_ok();
+        self.placed(path, kept);
+        Ok(())
+    }
+}
+
+/// Puts a hard link to `old` in place of `target` in one rename, so `target` is never missing.
+fn link_over(old: &Path, target: &Path) -> io::Result<()> {
+    let mut tmp = target.as_os_str().to_owned();
+    tmp.push(".tiendo-link");
+    let tmp = PathBuf::from(tmp);
+    fs::hard_link(old, &tmp)
+        .and_then(|()| fs::rename(&tmp, target))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })
 }
 
 /// Cleans up after builds that were killed: a killed build leaves its staging folder behind,
@@ -269,6 +326,31 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
             fs::read(path).is_ok_and(|b| b == bytes)
         }
         _ => false,
+    }
+}
+
+/// Whether two files hold the same bytes, read in pieces.
+fn same_files(a: &Path, b: &Path) -> bool {
+    use io::Read;
+    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    if !ma.is_file() || ma.len() != mb.len() {
+        return false;
+    }
+    let (Ok(mut ra), Ok(mut rb)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let (mut pa, mut pb) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut pa) {
+            Ok(0) => return rb.read(&mut pb[..1]).is_ok_and(|m| m == 0),
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if rb.read_exact(&mut pb[..n]).is_err() || pa[..n] != pb[..n] {
+            return false;
+        }
     }
 }
 
@@ -396,6 +478,46 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["output"], "no staging folder left behind");
+        fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn streamed_files_are_written_whole_and_kept_when_unchanged() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = std::env::temp_dir().join(format!("tiendo-streamed-{}", std::process::id()));
+        let out = tmp.join("output");
+        // Pieces larger than the writer's buffer, and a last piece that differs.
+        let stream = |last: &str| {
+            let staging = Staging::begin(&out).unwrap();
+            let piece = "x".repeat(50_000);
+            let mut write = |w: &mut dyn io::Write| {
+                for _ in 0..5 {
+                    w.write_all(piece.as_bytes())?;
+                }
+                w.write_all(last.as_bytes())
+            };
+            staging
+                .put_streamed("plan/report.html".into(), 250_001, &mut write)
+                .unwrap();
+            staging.commit().unwrap()
+        };
+        let stats = |written, unchanged| WriteStats {
+            written,
+            unchanged,
+            removed: 0,
+        };
+        assert_eq!(stream("a"), stats(2, 0));
+        let report = out.join("plan/report.html");
+        let text = fs::read_to_string(&report).unwrap();
+        assert_eq!((text.len(), text.ends_with("xa")), (250_001, true));
+        let inode = fs::metadata(&report).unwrap().ino();
+        assert_eq!(stream("a"), stats(0, 2), "the same bytes again");
+        assert_eq!(fs::metadata(&report).unwrap().ino(), inode, "file kept");
+        assert_eq!(stream("b"), stats(1, 1), "one byte changed at the end");
+        assert!(fs::read_to_string(&report).unwrap().ends_with("xb"));
+        assert_ne!(fs::metadata(&report).unwrap().ino(), inode);
+        let names: Vec<_> = fs::read_dir(out.join("plan")).unwrap().collect();
+        assert_eq!(names.len(), 1, "no link or partial file left beside it");
         fs::remove_dir_all(&tmp).unwrap();
     }
 

@@ -4,6 +4,7 @@
 //! renders one page. Which pages exist is the outputs' business (`unit`, `pages`).
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -52,7 +53,7 @@ pub struct PlanValues {
     /// Each sector's view.
     pub sectors: Vec<Value>,
     /// Each sector's body as its page shows it (report.html shows it one heading level
-    /// deeper, see [`fill_bodies`]).
+    /// deeper, see [`Filled`]).
     pub bodies: Vec<Value>,
     /// What every page of the plan sees besides the plan: `statuses`, `base`, `columns`.
     pub shared: [(&'static str, Value); 3],
@@ -61,11 +62,11 @@ pub struct PlanValues {
 /// A sector's template value and its body, as a render made them.
 pub type SectorValue = (Value, Value);
 
-/// Appends a rendered HTML fragment to `out` with every heading one level deeper (`<h2 id="x">`
+/// Writes a rendered HTML fragment to `out` with every heading one level deeper (`<h2 id="x">`
 /// becomes `<h3 id="x">`; `<h6>` stays); the text keeps its length. Text from content is always
 /// escaped, so `<h` followed by a digit only occurs in markup from the theme and from Markdown
 /// headings.
-fn demote_headings_into(html: &str, out: &mut Vec<u8>) {
+fn demote_headings_into(html: &str, out: &mut dyn Write) -> io::Result<()> {
     let bytes = html.as_bytes();
     let mut done = 0;
     for lt in memchr::memchr_iter(b'<', bytes) {
@@ -79,15 +80,15 @@ fn demote_headings_into(html: &str, out: &mut Vec<u8>) {
         else {
             continue;
         };
-        out.extend_from_slice(&bytes[done..h + 1]);
-        out.push(d + 1);
+        out.write_all(&bytes[done..h + 1])?;
+        out.write_all(&[d + 1])?;
         done = h + 2;
     }
-    out.extend_from_slice(&bytes[done..]);
+    out.write_all(&bytes[done..])
 }
 
 /// What report.html's template sees as each sector's body: a marker, `\0N\0`, filled in by
-/// [`fill_bodies`]. Content can never hold a NUL (`read::control` refuses it), so a marker
+/// [`Filled`]. Content can never hold a NUL (`read::control` refuses it), so a marker
 /// cannot be forged.
 pub fn body_markers(count: usize) -> Value {
     Value::from(
@@ -97,42 +98,69 @@ pub fn body_markers(count: usize) -> Value {
     )
 }
 
-/// Replaces each body marker in a rendered page with that sector's body, every heading one
-/// level deeper, writing the page once into a buffer of its final size. The whole-plan report
-/// thus holds no second copy of the bodies, and no template output grown by doubling.
-pub fn fill_bodies(page: &[u8], bodies: &[Value]) -> Vec<u8> {
-    let body = |n: usize| bodies.get(n).and_then(Value::as_str).unwrap_or_default();
-    let marker = |at: usize| -> Option<(usize, usize)> {
-        let rest = &page[at + 1..];
-        let end = memchr::memchr(0, rest)?;
-        let n = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
-        Some((n, at + end + 2))
-    };
-    let markers: Vec<(usize, usize, usize)> = {
-        let mut found = Vec::new();
+/// A rendered page whose body markers are to be replaced with the sectors' bodies, every
+/// heading one level deeper. The whole-plan report thus holds no second copy of the bodies,
+/// and it is written out in pieces ([`crate::write::Sink::put_streamed`]), never whole in
+/// memory.
+pub struct Filled<'a> {
+    page: &'a [u8],
+    bodies: &'a [Value],
+    /// Each marker's start, end and sector number.
+    markers: Vec<(usize, usize, usize)>,
+}
+
+impl<'a> Filled<'a> {
+    /// Finds the markers in `page`.
+    pub fn new(page: &'a [u8], bodies: &'a [Value]) -> Self {
+        let marker = |at: usize| -> Option<(usize, usize)> {
+            let rest = &page[at + 1..];
+            let end = memchr::memchr(0, rest)?;
+            let n = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
+            Some((n, at + end + 2))
+        };
+        let mut markers = Vec::new();
         let mut from = 0;
         while let Some(i) = memchr::memchr(0, &page[from..]) {
             let at = from + i;
             match marker(at) {
                 Some((n, end)) => {
-                    found.push((at, end, n));
+                    markers.push((at, end, n));
                     from = end;
                 }
                 None => from = at + 1,
             }
         }
-        found
-    };
-    let size = page.len() + markers.iter().map(|m| body(m.2).len()).sum::<usize>();
-    let mut out = Vec::with_capacity(size);
-    let mut done = 0;
-    for (at, end, n) in markers {
-        out.extend_from_slice(&page[done..at]);
-        demote_headings_into(body(n), &mut out);
-        done = end;
+        Filled {
+            page,
+            bodies,
+            markers,
+        }
     }
-    out.extend_from_slice(&page[done..]);
-    out
+
+    fn body(&self, n: usize) -> &'a str {
+        self.bodies
+            .get(n)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The size of the filled page in bytes.
+    pub fn len(&self) -> usize {
+        let markers: usize = self.markers.iter().map(|(at, end, _)| end - at).sum();
+        let bodies: usize = self.markers.iter().map(|m| self.body(m.2).len()).sum();
+        self.page.len() - markers + bodies
+    }
+
+    /// Writes the filled page to `out`.
+    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut done = 0;
+        for &(at, end, n) in &self.markers {
+            out.write_all(&self.page[done..at])?;
+            demote_headings_into(self.body(n), out)?;
+            done = end;
+        }
+        out.write_all(&self.page[done..])
+    }
 }
 
 /// A CSS string literal (quoted) for `content:` in print margin boxes.
@@ -380,11 +408,23 @@ impl<'a> Templates<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Value, body_markers, demote_headings_into, fill_bodies};
+    use super::{Filled, Value, body_markers, demote_headings_into};
 
     fn demote_headings(html: &str) -> String {
         let mut out = Vec::new();
-        demote_headings_into(html, &mut out);
+        demote_headings_into(html, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn fill_bodies(page: &[u8], bodies: &[Value]) -> String {
+        let filled = Filled::new(page, bodies);
+        let mut out = Vec::new();
+        filled.write_to(&mut out).unwrap();
+        assert_eq!(
+            filled.len(),
+            out.len(),
+            "the size announced is the size written"
+        );
         String::from_utf8(out).unwrap()
     }
 
@@ -401,7 +441,7 @@ mod tests {
         );
         let page = format!("<h1>P</h1>{}<hr>{}<p>\0</p>\0{}", m(1), m(0), m(1));
         assert_eq!(
-            String::from_utf8(fill_bodies(page.as_bytes(), &bodies)).unwrap(),
+            fill_bodies(page.as_bytes(), &bodies),
             "<h1>P</h1><h4>B</h4><hr><h3 id=\"a\">A</h3><p>x</p><p>\0</p>\0<h4>B</h4>",
             "each marker becomes its body; a lone NUL that is no marker stays"
         );
