@@ -145,7 +145,7 @@ impl<'a> Filled<'a> {
     }
 
     /// The size of the filled page in bytes.
-    pub fn len(&self) -> usize {
+    pub fn size(&self) -> usize {
         let markers: usize = self.markers.iter().map(|(at, end, _)| end - at).sum();
         let bodies: usize = self.markers.iter().map(|m| self.body(m.2).len()).sum();
         self.page.len() - markers + bodies
@@ -421,7 +421,7 @@ mod tests {
         let mut out = Vec::new();
         filled.write_to(&mut out).unwrap();
         assert_eq!(
-            filled.len(),
+            filled.size(),
             out.len(),
             "the size announced is the size written"
         );
