@@ -33,7 +33,9 @@ impl Output for PlanPage {
         match page {
             Ok(page) if self.bodies => {
                 let filled = Filled::new(&page.bytes, &cx.values.bodies);
-                out.put_streamed(page.path.clone(), filled.size(), &mut |w| filled.write_to(w));
+                out.put_streamed(page.path.clone(), filled.size(), &mut |w| {
+                    filled.write_to(w)
+                });
             }
             made => out.result(made),
         }

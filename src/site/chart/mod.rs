@@ -10,6 +10,7 @@ pub mod series;
 pub mod summary;
 pub mod svg;
 
+use std::fmt::Write as _;
 use std::sync::Once;
 
 use plotters::prelude::*;
@@ -355,7 +356,20 @@ impl Canvas {
         // One text style per size, colour and alignment: making one reads plotters' global font
         // table, and copying one copies the font's parsed tables.
         let mut styles: Vec<((u32, RGBColor, Align), TextStyle<'static>)> = Vec::new();
-        let mut svg = svg::CompactSvg::new(self.width, self.height);
+        // The root element, title and description first, in a buffer about the chart's size.
+        let mut start =
+            String::with_capacity(512 + 48 * self.ops.len() + 2 * (title.len() + desc.len()));
+        let _ = write!(
+            start,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 {} {} {}\" class=\"{class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FAMILY}\" font-size=\"{}\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+            self.top,
+            self.width,
+            h - self.top,
+            svg::ROOT_FONT_SIZE,
+            xml_escape(title),
+            xml_escape(desc)
+        );
+        let mut svg = svg::CompactSvg::after(self.width, self.height, start);
         for op in &self.ops {
             // Drawing into a String cannot fail.
             let _ = match op {
@@ -402,14 +416,9 @@ impl Canvas {
                 }
             };
         }
-        let body = svg.finish();
-        let view_box = format!("0 {} {} {}", self.top, self.width, h - self.top);
-        format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" class=\"{class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FAMILY}\" font-size=\"{}\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{body}</svg>",
-            svg::ROOT_FONT_SIZE,
-            xml_escape(title),
-            xml_escape(desc)
-        )
+        let mut svg = svg.finish();
+        svg.push_str("</svg>");
+        svg
     }
 }
 

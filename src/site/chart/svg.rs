@@ -85,15 +85,21 @@ pub struct CompactSvg {
 impl CompactSvg {
     /// A canvas of `width` × `height` px.
     pub fn new(width: u32, height: u32) -> Self {
+        Self::after(width, height, String::new())
+    }
+
+    /// A canvas whose elements are appended to `start` (the root element's opening and
+    /// title): the chart is written into one buffer, sized by the caller.
+    pub fn after(width: u32, height: u32, start: String) -> Self {
         CompactSvg {
             size: (width, height),
-            body: String::new(),
+            body: start,
             run: None,
             disc: None,
         }
     }
 
-    /// The SVG elements drawn (without the root element).
+    /// What the canvas started with, then the SVG elements drawn.
     pub fn finish(mut self) -> String {
         self.flush_disc();
         self.flush();
