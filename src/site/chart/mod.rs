@@ -296,6 +296,17 @@ enum Op {
     Text(String, (i32, i32), u32, RGBColor, Align),
 }
 
+/// A text style's size, colour and alignment.
+type TextKey = (u32, RGBColor, Align);
+
+thread_local! {
+    /// The text styles made so far on this thread, one per size, colour and alignment: making
+    /// one reads plotters' global font table and copies the font's parsed tables, which cost
+    /// more than drawing a chart's texts.
+    static TEXT_STYLES: std::cell::RefCell<Vec<(TextKey, TextStyle<'static>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Canvas {
     /// A blank canvas of the given size in px (the viewBox).
     pub fn new(width: u32, height: u32) -> Self {
@@ -351,11 +362,7 @@ impl Canvas {
     /// and returns the finished, accessible SVG element. Points are clamped to the canvas here
     /// (what a plotters drawing area would do).
     pub fn finish(self, id: &str, class: &str, title: &str, desc: &str) -> String {
-        let (w, h) = (self.width as i32, self.height as i32);
-        let clamp = |(x, y): (i32, i32)| (x.clamp(0, w), y.clamp(0, h));
-        // One text style per size, colour and alignment: making one reads plotters' global font
-        // table, and copying one copies the font's parsed tables.
-        let mut styles: Vec<((u32, RGBColor, Align), TextStyle<'static>)> = Vec::new();
+        let h = self.height as i32;
         // The root element, title and description first, in a buffer about the chart's size.
         let mut start =
             String::with_capacity(512 + 48 * self.ops.len() + 2 * (title.len() + desc.len()));
@@ -370,6 +377,16 @@ impl Canvas {
             xml_escape(desc)
         );
         let mut svg = svg::CompactSvg::after(self.width, self.height, start);
+        TEXT_STYLES.with_borrow_mut(|styles| self.draw(&mut svg, styles));
+        let mut svg = svg.finish();
+        svg.push_str("</svg>");
+        svg
+    }
+
+    /// Draws every operation into `svg`, points clamped to the canvas.
+    fn draw(&self, svg: &mut svg::CompactSvg, styles: &mut Vec<(TextKey, TextStyle<'static>)>) {
+        let (w, h) = (self.width as i32, self.height as i32);
+        let clamp = |(x, y): (i32, i32)| (x.clamp(0, w), y.clamp(0, h));
         for op in &self.ops {
             // Drawing into a String cannot fail.
             let _ = match op {
@@ -416,9 +433,6 @@ impl Canvas {
                 }
             };
         }
-        let mut svg = svg.finish();
-        svg.push_str("</svg>");
-        svg
     }
 }
 

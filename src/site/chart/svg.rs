@@ -80,6 +80,10 @@ pub struct CompactSvg {
     body: String,
     run: Option<Run>,
     disc: Option<Disc>,
+    /// A finished run's item buffer, for the next run (charts draw thousands of shapes).
+    spare: String,
+    /// Where each shape's style is written before it is compared with the run's.
+    scratch: String,
 }
 
 impl CompactSvg {
@@ -96,6 +100,8 @@ impl CompactSvg {
             body: start,
             run: None,
             disc: None,
+            spare: String::new(),
+            scratch: String::new(),
         }
     }
 
@@ -106,8 +112,9 @@ impl CompactSvg {
         self.body
     }
 
-    /// Adds one shape to the current run, starting a new run when kind or style differ.
-    fn push(&mut self, kind: Kind, style: String, item: &str) {
+    /// Adds one shape, written by `item`, to the current run, starting a new run when kind or
+    /// style differ.
+    fn push(&mut self, kind: Kind, style: &str, item: impl FnOnce(&mut String)) {
         let same = self
             .run
             .as_ref()
@@ -116,59 +123,71 @@ impl CompactSvg {
             self.flush();
             self.run = Some(Run {
                 kind,
-                style,
-                items: String::new(),
+                style: style.to_owned(),
+                items: std::mem::take(&mut self.spare),
                 count: 0,
             });
         }
         if let Some(run) = &mut self.run {
-            run.items.push_str(item);
+            item(&mut run.items);
             run.count += 1;
         }
     }
 
+    /// Adds one shape whose style `style` writes (into a buffer kept for it).
+    fn push_styled(
+        &mut self,
+        kind: Kind,
+        style: impl FnOnce(&mut String),
+        item: impl FnOnce(&mut String),
+    ) {
+        let mut attrs = std::mem::take(&mut self.scratch);
+        attrs.clear();
+        style(&mut attrs);
+        self.push(kind, &attrs, item);
+        self.scratch = attrs;
+    }
+
     /// Writes the current run.
     fn flush(&mut self) {
-        let Some(run) = self.run.take() else { return };
+        let Some(mut run) = self.run.take() else {
+            return;
+        };
         let (body, style, items) = (&mut self.body, &run.style, &run.items);
+        // One element carries its style itself; several share a group's.
+        let single = |tag: &str, body: &mut String| {
+            body.push_str(tag);
+            body.push_str(style);
+            body.push_str(items.strip_prefix(tag).unwrap_or(items));
+        };
         match run.kind {
             Kind::Path => {
                 let _ = write!(body, "<path{style} d=\"{items}\"/>");
             }
-            // One element carries its style itself; several share a group's.
             Kind::Circle | Kind::Text if run.count > 1 => {
                 let _ = write!(body, "<g{style}>{items}</g>");
             }
-            Kind::Circle => {
-                let _ = write!(
-                    body,
-                    "{}",
-                    items.replacen("<circle", &format!("<circle{style}"), 1)
-                );
-            }
-            Kind::Text => {
-                let _ = write!(
-                    body,
-                    "{}",
-                    items.replacen("<text", &format!("<text{style}"), 1)
-                );
-            }
+            Kind::Circle => single("<circle", body),
+            Kind::Text => single("<text", body),
         }
+        run.items.clear();
+        self.spare = run.items;
     }
 
     /// Writes a held filled circle as it is.
     fn flush_disc(&mut self) {
         if let Some(d) = self.disc.take() {
-            self.circle(d.at, d.r, format!(" fill=\"{}\"", hex(d.fill)));
+            let fill = Hex(d.fill);
+            self.circle(d.at, d.r, |s| {
+                let _ = write!(s, " fill=\"{fill}\"");
+            });
         }
     }
 
-    fn circle(&mut self, (x, y): BackendCoord, r: u32, style: String) {
-        self.push(
-            Kind::Circle,
-            style,
-            &format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>"),
-        );
+    fn circle(&mut self, (x, y): BackendCoord, r: u32, style: impl FnOnce(&mut String)) {
+        self.push_styled(Kind::Circle, style, |items| {
+            let _ = write!(items, "<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>");
+        });
     }
 
     /// A stroked path through `points` (a subpath of the run's path), closed back to its start
@@ -177,12 +196,16 @@ impl CompactSvg {
         if points.len() < 2 || color.alpha == 0.0 {
             return;
         }
-        let mut style = format!(" fill=\"none\" stroke=\"{}\"", hex(color.rgb));
-        // 1 is SVG's default width.
-        if width != 1 {
-            let _ = write!(style, " stroke-width=\"{width}\"");
-        }
-        self.push(Kind::Path, style, &path_data(points, close));
+        let style = |s: &mut String| {
+            let _ = write!(s, " fill=\"none\" stroke=\"{}\"", Hex(color.rgb));
+            // 1 is SVG's default width.
+            if width != 1 {
+                let _ = write!(s, " stroke-width=\"{width}\"");
+            }
+        };
+        self.push_styled(Kind::Path, style, |d| {
+            path_data(d, points.iter().copied(), close);
+        });
     }
 
     /// A filled shape with corners `points` (a subpath of the run's path). Every subpath runs
@@ -200,22 +223,24 @@ impl CompactSvg {
                 i64::from(x0) * i64::from(y1) - i64::from(x1) * i64::from(y0)
             })
             .sum();
-        let d = if twice_area < 0 {
-            let reversed: Vec<BackendCoord> = points.iter().rev().copied().collect();
-            path_data(&reversed, true)
-        } else {
-            path_data(points, true)
+        let style = |s: &mut String| {
+            let _ = write!(s, " fill=\"{}\"", Hex(color.rgb));
         };
-        self.push(Kind::Path, format!(" fill=\"{}\"", hex(color.rgb)), &d);
+        self.push_styled(Kind::Path, style, |d| {
+            if twice_area < 0 {
+                path_data(d, points.iter().rev().copied(), true);
+            } else {
+                path_data(d, points.iter().copied(), true);
+            }
+        });
     }
 }
 
-/// Path data through `points` with the shortest commands (`H`/`V` for straight runs), closed
-/// with `Z` when `close`.
-fn path_data(points: &[BackendCoord], close: bool) -> String {
-    let mut d = String::new();
+/// Appends path data through `points` with the shortest commands (`H`/`V` for straight runs),
+/// closed with `Z` when `close`.
+fn path_data(d: &mut String, points: impl Iterator<Item = BackendCoord>, close: bool) {
     let mut last: Option<BackendCoord> = None;
-    for &(x, y) in points {
+    for (x, y) in points {
         match last {
             None => {
                 let _ = write!(d, "M{x} {y}");
@@ -235,15 +260,18 @@ fn path_data(points: &[BackendCoord], close: bool) -> String {
     if close {
         d.push('Z');
     }
-    d
 }
 
-/// `#rrggbb`, or `#fff` for white.
-fn hex((r, g, b): (u8, u8, u8)) -> String {
-    if (r, g, b) == (255, 255, 255) {
-        "#fff".into()
-    } else {
-        format!("#{r:02x}{g:02x}{b:02x}")
+/// A colour as SVG writes it: `#rrggbb`, or `#fff` for white.
+#[derive(Clone, Copy)]
+struct Hex((u8, u8, u8));
+
+impl std::fmt::Display for Hex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            (255, 255, 255) => f.write_str("#fff"),
+            (r, g, b) => write!(f, "#{r:02x}{g:02x}{b:02x}"),
+        }
     }
 }
 
@@ -327,21 +355,23 @@ impl DrawingBackend for CompactSvg {
             });
             return Ok(());
         }
-        let stroke = format!(
-            " stroke=\"{}\" stroke-width=\"{}\"",
-            hex(color.rgb),
-            style.stroke_width()
-        );
+        let (stroke, width) = (Hex(color.rgb), style.stroke_width());
         // A filled circle outlined right after it is one circle with fill and stroke.
         let fill = match self.disc.take() {
-            Some(d) if d.at == at && d.r == r => hex(d.fill),
+            Some(d) if d.at == at && d.r == r => Some(Hex(d.fill)),
             held => {
                 self.disc = held;
                 self.flush_disc();
-                "none".into()
+                None
             }
         };
-        self.circle(at, r, format!(" fill=\"{fill}\"{stroke}"));
+        self.circle(at, r, |s| {
+            let _ = match fill {
+                Some(fill) => write!(s, " fill=\"{fill}\""),
+                None => write!(s, " fill=\"none\""),
+            };
+            let _ = write!(s, " stroke=\"{stroke}\" stroke-width=\"{width}\"");
+        });
         Ok(())
     }
 
@@ -369,27 +399,31 @@ impl DrawingBackend for CompactSvg {
         }
         // plotters' font sizes are pixel heights, 1.24 times the em size SVG means.
         let size = (style.size() / 1.24).round().max(1.0) as u32;
-        let mut attrs = String::new();
-        match style.anchor().h_pos {
-            HPos::Left => {}
-            HPos::Center => attrs.push_str(" text-anchor=\"middle\""),
-            HPos::Right => attrs.push_str(" text-anchor=\"end\""),
-        }
-        if size != ROOT_FONT_SIZE {
-            let _ = write!(attrs, " font-size=\"{size}\"");
-        }
-        let _ = write!(attrs, " fill=\"{}\"", hex(color.rgb));
+        let anchor = style.anchor();
+        let attrs = |attrs: &mut String| {
+            match anchor.h_pos {
+                HPos::Left => {}
+                HPos::Center => attrs.push_str(" text-anchor=\"middle\""),
+                HPos::Right => attrs.push_str(" text-anchor=\"end\""),
+            }
+            if size != ROOT_FONT_SIZE {
+                let _ = write!(attrs, " font-size=\"{size}\"");
+            }
+            let _ = write!(attrs, " fill=\"{}\"", Hex(color.rgb));
+        };
         let shift = f64::from(size) * CENTRE_TO_BASELINE;
-        let y = match style.anchor().v_pos {
+        let y = match anchor.v_pos {
             VPos::Top => y + (f64::from(size) * 0.76).round() as i32,
             VPos::Center => y + shift.round() as i32,
             VPos::Bottom => y - shift.round() as i32,
         };
-        let item = format!(
-            "<text x=\"{x}\" y=\"{y}\">{}</text>",
-            super::xml_escape(text)
-        );
-        self.push(Kind::Text, attrs, &item);
+        self.push_styled(Kind::Text, attrs, |items| {
+            let _ = write!(
+                items,
+                "<text x=\"{x}\" y=\"{y}\">{}</text>",
+                super::xml_escape(text)
+            );
+        });
         Ok(())
     }
 }
