@@ -34,47 +34,6 @@ const MIN_PAGE_FILL: f64 = 0.35;
 /// The @page margins when report.html declares none that check.mjs can read: 16 mm, in pt.
 const DEFAULT_MARGIN_PT: f64 = 16.0 * 72.0 / 25.4;
 
-/// Why the browser tests cannot run here, if they cannot.
-fn missing_tools() -> Option<String> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let mut missing = Vec::new();
-    if !Path::new(&chromium).exists() {
-        missing.push(format!("chromium ({chromium})"));
-    }
-    for tool in ["node", "pdfinfo", "pdftotext", "pdftoppm", "java"] {
-        if Command::new(tool).arg("-v").output().is_err() {
-            missing.push(tool.to_string());
-        }
-    }
-    if !root()
-        .join("tests/browser/node_modules/playwright-core")
-        .is_dir()
-    {
-        missing.push("playwright-core (npm ci --prefix tests/browser)".into());
-    }
-    (!missing.is_empty()).then(|| missing.join(", "))
-}
-
-fn run_or_skip() -> bool {
-    match missing_tools() {
-        None => true,
-        Some(what) if std::env::var_os("CI").is_some() => {
-            panic!("browser tests are required in CI but these are missing: {what}")
-        }
-        Some(what) => {
-            static SAID: std::sync::Once = std::sync::Once::new();
-            SAID.call_once(|| {
-                // Past the harness's capture, so a skip shows even though the tests pass.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED browser tests: missing {what}. Install them (see .ci/run) to run these tests."
-                );
-            });
-            false
-        }
-    }
-}
-
 /// The sites the browser opens: a short name for messages and the content folder.
 const SITES: [(&str, &str); 2] = [
     ("bundled", "content"),
@@ -257,7 +216,7 @@ fn list(found: &Value, key: &str) -> Vec<Value> {
 
 #[test]
 fn pages_work_offline_and_pass_axe() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let run = run();
@@ -304,7 +263,7 @@ fn pages_work_offline_and_pass_axe() {
 /// scroll sideways (a reader does not see that it scrolls, so its last columns count as cut).
 #[test]
 fn no_table_cell_is_clipped_at_390_or_1280_px() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let mut problems = Vec::new();
@@ -334,7 +293,7 @@ fn no_table_cell_is_clipped_at_390_or_1280_px() {
 /// sideways.
 #[test]
 fn nothing_scrolls_sideways_at_390_or_1280_px() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let mut problems = Vec::new();
@@ -368,7 +327,7 @@ fn nothing_scrolls_sideways_at_390_or_1280_px() {
 /// Check 3: chart text rendered smaller than 11 CSS px (layout.mjs explains the measure).
 #[test]
 fn chart_text_is_at_least_11_css_px_at_390_and_1280_px() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let mut problems = Vec::new();
@@ -404,7 +363,7 @@ fn chart_text_is_at_least_11_css_px_at_390_and_1280_px() {
 /// Check 4: a number at the end of one line and its unit at the start of the next.
 #[test]
 fn numbers_stay_on_the_line_of_their_unit_at_390_and_1280_px() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let mut problems = Vec::new();
@@ -481,7 +440,7 @@ fn part_name(part: &Value) -> String {
 
 #[test]
 fn report_prints_on_a4_with_every_sector_starting_a_page() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let run = run();
@@ -515,7 +474,7 @@ fn report_prints_on_a4_with_every_sector_starting_a_page() {
 /// boxes: see `pdf::Page::fill`.
 #[test]
 fn printed_pages_are_at_least_35_percent_filled() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let printed = &run().printed;
@@ -556,7 +515,7 @@ fn printed_pages_are_at_least_35_percent_filled() {
 /// unless both columns end with the header.
 #[test]
 fn no_printed_page_ends_with_a_table_header() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let run = run();
@@ -608,7 +567,7 @@ fn no_printed_page_ends_with_a_table_header() {
 /// printed page its heading starts.
 #[test]
 fn table_of_contents_gives_the_page_each_sector_starts() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let printed = &run().printed;
@@ -639,7 +598,7 @@ fn table_of_contents_gives_the_page_each_sector_starts() {
 /// defects beside look-alikes that are fine (tests/browser/known-defects/).
 #[test]
 fn layout_checks_find_known_defects_only() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let out = Command::new("node")
@@ -708,7 +667,7 @@ fn layout_checks_find_known_defects_only() {
 /// Every page of the bundled site passes the Nu HTML checker with zero errors.
 #[test]
 fn bundled_site_is_valid_html() {
-    if !run_or_skip() {
+    if !common::browser_tools_or_skip() {
         return;
     }
     let work = std::env::temp_dir().join(format!("tiendo-vnu-{}", std::process::id()));

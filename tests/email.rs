@@ -183,6 +183,9 @@ fn the_message_needs_a_sender_and_never_replaces_other_files() {
 
 #[test]
 fn the_digest_passes_caniemail_and_reads_with_styles_stripped() {
+    if !common::browser_tools_or_skip() {
+        return;
+    }
     let site = scratch("email-digest").join("site");
     build_bundled(&site);
     let shots = root().join("target/browser-shots");

@@ -105,3 +105,49 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries.sort();
     entries
 }
+
+/// Why the browser tests (Chromium, Node and the npm packages, poppler, Java for the Nu HTML
+/// checker) cannot run here, if they cannot.
+fn missing_browser_tools() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut missing = Vec::new();
+    if !Path::new(&chromium).exists() {
+        missing.push(format!("chromium ({chromium})"));
+    }
+    for tool in ["node", "pdfinfo", "pdftotext", "pdftoppm", "java"] {
+        if Command::new(tool).arg("-v").output().is_err() {
+            missing.push(tool.to_string());
+        }
+    }
+    if !root()
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir()
+    {
+        missing.push("playwright-core (npm ci --prefix tests/browser)".into());
+    }
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
+/// True when the browser tests can run. Without their tools a test says once that it skipped
+/// and passes, so `cargo test` works on a bare machine; with `CI` set (as `.ci/run` does) the
+/// tools are required and their absence fails.
+pub fn browser_tools_or_skip() -> bool {
+    match missing_browser_tools() {
+        None => true,
+        Some(what) if std::env::var_os("CI").is_some() => {
+            panic!("browser tests are required in CI but these are missing: {what}")
+        }
+        Some(what) => {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                // Past the harness's capture, so a skip shows even though the tests pass.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED browser tests: missing {what}. Install them (see .ci/run) to run these tests."
+                );
+            });
+            false
+        }
+    }
+}
