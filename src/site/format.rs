@@ -21,29 +21,46 @@ pub fn bind_units(text: &str, units: &[String]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut done = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_digit() && bytes.get(i + 1) == Some(&b' ') {
-            let after = &text[i + 2..];
-            let unit = units.iter().find(|u| {
-                after.starts_with(u.as_str())
-                    && after[u.len()..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !c.is_alphanumeric())
-            });
-            if let Some(u) = unit {
-                out.push_str(&text[done..=i]);
+    while let Some(at) = digit_then_space(bytes, i) {
+        let after = &text[at + 2..];
+        let unit = units.iter().find(|u| {
+            after.starts_with(u.as_str())
+                && after[u.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        });
+        match unit {
+            Some(u) => {
+                out.push_str(&text[done..=at]);
                 out.push_str(NBSP);
                 out.push_str(&u.replace(' ', NBSP));
-                i += 2 + u.len();
+                i = at + 2 + u.len();
                 done = i;
-                continue;
             }
+            None => i = at + 1,
         }
-        i += 1;
     }
     out.push_str(&text[done..]);
     out
+}
+
+/// The first place from `from` on where an ASCII digit is followed by a space. Blocks of text
+/// without one are passed over whole: their test has no early exit, so it compiles to vector
+/// instructions (commentary is mostly words).
+fn digit_then_space(bytes: &[u8], from: usize) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let is_pair = |(a, b): (&u8, &u8)| a.is_ascii_digit() & (*b == b' ');
+    let mut start = from;
+    while start + 1 < bytes.len() {
+        let end = (start + BLOCK).min(bytes.len() - 1);
+        let mut pairs = bytes[start..end].iter().zip(&bytes[start + 1..=end]);
+        if pairs.clone().fold(false, |any, p| any | is_pair(p)) {
+            return pairs.position(is_pair).map(|p| start + p);
+        }
+        start = end;
+    }
+    None
 }
 
 /// A language's conventions and UI strings, loaded from the theme.
@@ -280,6 +297,15 @@ pub(crate) mod tests {
         );
         assert_eq!(bind_units("", &units), "");
         assert_eq!(bind_units("7 %", &units), "7\u{a0}%");
+        // At every place in a text longer than the blocks it is searched in.
+        let prose = "Giáo dục và đào tạo, y tế, văn hóa tiếp tục được quan tâm; ".repeat(3);
+        for (at, _) in prose.char_indices() {
+            let text = format!("{}9 xã {}", &prose[..at], &prose[at..]);
+            let bound = format!("{}9\u{a0}xã {}", &prose[..at], &prose[at..]);
+            assert_eq!(bind_units(&text, &units), bound, "at {at}");
+        }
+        assert_eq!(bind_units("1 2 3 %", &units), "1 2 3\u{a0}%");
+        assert_eq!(bind_units("có 3 ", &units), "có 3 ");
     }
 
     #[test]
