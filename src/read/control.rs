@@ -11,27 +11,30 @@ pub fn is_refused(c: char) -> bool {
 /// The byte offset and character of the first refused character in `text`.
 pub fn find(text: &str) -> Option<(usize, char)> {
     // Every refused character starts with a byte that `may_start_refused` flags, and such a
-    // byte is never inside a character, so characters are decoded only there. Blocks without
-    // one are passed over whole: the test of a block has no early exit, so it compiles to
-    // vector instructions.
+    // byte is never inside a character, so characters are decoded only there.
+    let mut from = 0;
+    while let Some(at) = first_byte(text.as_bytes(), from, may_start_refused) {
+        let c = text[at..].chars().next()?;
+        if is_refused(c) {
+            return Some((at, c));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The first index from `from` on of a byte that `wanted` accepts. Blocks of bytes without one
+/// are passed over whole: the test of a block has no early exit, so it compiles to vector
+/// instructions, which matters for the megabytes of text that content checks and page
+/// formatting search for rare bytes.
+pub fn first_byte(bytes: &[u8], from: usize, wanted: impl Fn(u8) -> bool) -> Option<usize> {
     const BLOCK: usize = 64;
-    let bytes = text.as_bytes();
-    let mut start = 0;
+    let mut start = from;
     while start < bytes.len() {
         let end = (start + BLOCK).min(bytes.len());
         let block = &bytes[start..end];
-        if block
-            .iter()
-            .fold(false, |any, &b| any | may_start_refused(b))
-        {
-            for (i, &b) in block.iter().enumerate() {
-                if may_start_refused(b) {
-                    let c = text[start + i..].chars().next()?;
-                    if is_refused(c) {
-                        return Some((start + i, c));
-                    }
-                }
-            }
+        if block.iter().fold(false, |any, &b| any | wanted(b)) {
+            return block.iter().position(|&b| wanted(b)).map(|i| start + i);
         }
         start = end;
     }

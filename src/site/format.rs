@@ -21,7 +21,11 @@ pub fn bind_units(text: &str, units: &[String]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut done = 0;
     let mut i = 0;
-    while let Some(at) = digit_then_space(bytes, i) {
+    while let Some(at) = crate::control::first_byte(bytes, i, |b| b.is_ascii_digit()) {
+        if bytes.get(at + 1) != Some(&b' ') {
+            i = at + 1;
+            continue;
+        }
         let after = &text[at + 2..];
         let unit = units.iter().find(|u| {
             after.starts_with(u.as_str())
@@ -43,24 +47,6 @@ pub fn bind_units(text: &str, units: &[String]) -> String {
     }
     out.push_str(&text[done..]);
     out
-}
-
-/// The first place from `from` on where an ASCII digit is followed by a space. Blocks of text
-/// without one are passed over whole: their test has no early exit, so it compiles to vector
-/// instructions (commentary is mostly words).
-fn digit_then_space(bytes: &[u8], from: usize) -> Option<usize> {
-    const BLOCK: usize = 64;
-    let is_pair = |(a, b): (&u8, &u8)| a.is_ascii_digit() & (*b == b' ');
-    let mut start = from;
-    while start + 1 < bytes.len() {
-        let end = (start + BLOCK).min(bytes.len() - 1);
-        let mut pairs = bytes[start..end].iter().zip(&bytes[start + 1..=end]);
-        if pairs.clone().fold(false, |any, p| any | is_pair(p)) {
-            return pairs.position(is_pair).map(|p| start + p);
-        }
-        start = end;
-    }
-    None
 }
 
 /// A language's conventions and UI strings, loaded from the theme.

@@ -112,18 +112,25 @@ impl CompactSvg {
         self.body
     }
 
-    /// Adds one shape, written by `item`, to the current run, starting a new run when kind or
-    /// style differ.
-    fn push(&mut self, kind: Kind, style: &str, item: impl FnOnce(&mut String)) {
+    /// Adds one shape to the current run, starting a new run when kind or style differ: `style`
+    /// writes its attributes (into a buffer kept for them), `item` the element.
+    fn push(
+        &mut self,
+        kind: Kind,
+        style: impl FnOnce(&mut String),
+        item: impl FnOnce(&mut String),
+    ) {
+        self.scratch.clear();
+        style(&mut self.scratch);
         let same = self
             .run
             .as_ref()
-            .is_some_and(|r| r.kind == kind && r.style == style);
+            .is_some_and(|r| r.kind == kind && r.style == self.scratch);
         if !same {
             self.flush();
             self.run = Some(Run {
                 kind,
-                style: style.to_owned(),
+                style: self.scratch.clone(),
                 items: std::mem::take(&mut self.spare),
                 count: 0,
             });
@@ -132,20 +139,6 @@ impl CompactSvg {
             item(&mut run.items);
             run.count += 1;
         }
-    }
-
-    /// Adds one shape whose style `style` writes (into a buffer kept for it).
-    fn push_styled(
-        &mut self,
-        kind: Kind,
-        style: impl FnOnce(&mut String),
-        item: impl FnOnce(&mut String),
-    ) {
-        let mut attrs = std::mem::take(&mut self.scratch);
-        attrs.clear();
-        style(&mut attrs);
-        self.push(kind, &attrs, item);
-        self.scratch = attrs;
     }
 
     /// Writes the current run.
@@ -185,7 +178,7 @@ impl CompactSvg {
     }
 
     fn circle(&mut self, (x, y): BackendCoord, r: u32, style: impl FnOnce(&mut String)) {
-        self.push_styled(Kind::Circle, style, |items| {
+        self.push(Kind::Circle, style, |items| {
             let _ = write!(items, "<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>");
         });
     }
@@ -203,7 +196,7 @@ impl CompactSvg {
                 let _ = write!(s, " stroke-width=\"{width}\"");
             }
         };
-        self.push_styled(Kind::Path, style, |d| {
+        self.push(Kind::Path, style, |d| {
             path_data(d, points.iter().copied(), close);
         });
     }
@@ -226,7 +219,7 @@ impl CompactSvg {
         let style = |s: &mut String| {
             let _ = write!(s, " fill=\"{}\"", Hex(color.rgb));
         };
-        self.push_styled(Kind::Path, style, |d| {
+        self.push(Kind::Path, style, |d| {
             if twice_area < 0 {
                 path_data(d, points.iter().rev().copied(), true);
             } else {
@@ -417,7 +410,7 @@ impl DrawingBackend for CompactSvg {
             VPos::Center => y + shift.round() as i32,
             VPos::Bottom => y - shift.round() as i32,
         };
-        self.push_styled(Kind::Text, attrs, |items| {
+        self.push(Kind::Text, attrs, |items| {
             let _ = write!(
                 items,
                 "<text x=\"{x}\" y=\"{y}\">{}</text>",
