@@ -5,13 +5,13 @@
 //! in `build` output. The HTTP side, and how it bounds what clients can take, is in [`http`].
 
 mod http;
+mod watch;
 
 use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
@@ -63,8 +63,6 @@ struct Wait {
     key: String,
 }
 
-/// Editors save several files at once; wait this long for the burst to end.
-const DEBOUNCE: Duration = Duration::from_millis(25);
 /// The path of the reload requests that served pages send.
 const WAIT_PATH: &str = "/__tiendo/wait";
 
@@ -129,46 +127,12 @@ fn watch_loop(
     session: &mut Option<Session>,
     rx: &Receiver<notify::Result<notify::Event>>,
 ) {
-    while let Ok(first) = rx.recv() {
-        // `None`: the watcher lost track (an error): rebuild everything.
-        let mut changed = Some(Vec::new());
-        let mut take = |ev: notify::Result<notify::Event>| match (ev, changed.as_mut()) {
-            // Events were lost (the watcher's queue overflowed): rebuild everything.
-            (Ok(ev), _) if ev.need_rescan() => changed = None,
-            (Ok(ev), Some(paths)) => paths.extend(relevant_paths(&ev)),
-            _ => changed = None,
-        };
-        take(first);
-        loop {
-            match rx.recv_timeout(DEBOUNCE) {
-                Ok(ev) => take(ev),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-        }
+    while let Ok(changed) = watch::next_burst(rx) {
         match changed {
             Some(paths) if paths.is_empty() => {}
             paths => rebuild(opts, shared, session, paths.as_deref()),
         }
     }
-}
-
-/// The paths an event changed, leaving out reads and editors' swap and backup files.
-fn relevant_paths(ev: &notify::Event) -> Vec<PathBuf> {
-    if ev.kind.is_access() {
-        return Vec::new();
-    }
-    ev.paths
-        .iter()
-        .filter(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
-        })
-        .cloned()
-        .collect()
 }
 
 /// Rebuilds what `changed` files affect (everything when `None`, or when they reach beyond
