@@ -152,7 +152,11 @@ mod tests {
         let mut burst = Burst::new();
         burst.take(event(WRITE, "c/p/.a.yaml.swp"));
         burst.take(event(WRITE, "c/p/a.yaml~"));
-        assert_eq!(burst.pause(), SETTLE, "swap and backup files are not waited for");
+        assert_eq!(
+            burst.pause(),
+            SETTLE,
+            "swap and backup files are not waited for"
+        );
         burst.take(event(
             EventKind::Modify(ModifyKind::Name(RenameMode::To)),
             "c/p/a.yaml",
@@ -164,7 +168,10 @@ mod tests {
         assert_eq!(burst.pause(), SETTLE);
         assert_eq!(
             burst.changed(),
-            Some(vec![PathBuf::from("c/p/a.yaml"), PathBuf::from("c/p/old.yaml")])
+            Some(vec![
+                PathBuf::from("c/p/a.yaml"),
+                PathBuf::from("c/p/old.yaml")
+            ])
         );
     }
 
@@ -178,7 +185,9 @@ mod tests {
         assert_eq!(burst.changed(), Some(Vec::new()));
 
         let mut burst = Burst::new();
-        burst.take(Ok(notify::Event::new(EventKind::Other).set_flag(Flag::Rescan)));
+        burst.take(Ok(
+            notify::Event::new(EventKind::Other).set_flag(Flag::Rescan)
+        ));
         burst.take(event(WRITE, "c/p/a.yaml"));
         assert_eq!(burst.changed(), None);
 
