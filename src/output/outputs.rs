@@ -103,11 +103,6 @@ impl Kept {
     fn get(&self, s: &Sector) -> Option<&KeptSector> {
         self.sectors.get(&s.id).filter(|k| k.sector == *s)
     }
-
-    /// What was made of sector `s`, if it is exactly what it was made from.
-    fn made(&self, s: &Sector) -> Option<&Made> {
-        self.get(s).and_then(|k| k.made.as_ref())
-    }
 }
 
 impl Memo {
@@ -254,8 +249,16 @@ impl Context<'_> {
         let old = kept.filter(|k| {
             k.rules == decided.rules && k.sources == plan.sources && k.header == header
         });
+        // Each sector is compared with what was kept of it once (a deep comparison), not once
+        // for every output that asks.
+        let same: HashMap<&str, &KeptSector> = plan
+            .sectors
+            .iter()
+            .filter_map(|s| Some((s.id.as_str(), old?.get(s)?)))
+            .collect();
+        let kept_sector = |s: &Sector| same.get(s.id.as_str()).copied();
         let mut pv = view::plan_view_reusing(plan, &decided, header.clone(), lang, &|s| {
-            old.and_then(|k| k.get(s)).map(|k| Arc::clone(&k.view))
+            kept_sector(s).map(|k| Arc::clone(&k.view))
         });
         emit.charts(pv.chart_count());
         let dir = plan_dir(self.site, &plan.id);
@@ -264,7 +267,7 @@ impl Context<'_> {
             .base_url
             .as_deref()
             .map(|b| format!("{}/{dir}", b.trim_end_matches('/')));
-        let reuse = |s: &Sector| old.and_then(|k| k.made(s)).map(|m| m.value.clone());
+        let reuse = |s: &Sector| kept_sector(s)?.made.as_ref().map(|m| m.value.clone());
         let values = self
             .templates
             // Nothing kept for a later render: the template values are all the pages need.
@@ -282,7 +285,7 @@ impl Context<'_> {
             .enumerate()
             .map(|(n, unit)| {
                 let kept = |s: &Sector| {
-                    let made = old.and_then(|k| k.made(s))?;
+                    let made = kept_sector(s)?.made.as_ref()?;
                     made.pieces.get(n).cloned().flatten()
                 };
                 let cx = PlanCx {
