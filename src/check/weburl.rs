@@ -40,7 +40,15 @@ pub fn check(text: &str) -> Result<&str, Refusal> {
             text.len()
         )));
     }
-    if let Some(c) = text.chars().find(|c| hidden(*c)) {
+    // Of ASCII, exactly the C0 controls, space and DEL are hidden; most addresses are ASCII.
+    let found = if text.is_ascii() {
+        text.bytes()
+            .find(|&b| b <= b' ' || b == 0x7F)
+            .map(char::from)
+    } else {
+        text.chars().find(|c| hidden(*c))
+    };
+    if let Some(c) = found {
         return Err(Refusal {
             reason: format!(
                 "the address contains {} (U+{:04X})",
@@ -167,6 +175,14 @@ fn plain_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_ascii_is_exactly_controls_space_and_del() {
+        for b in 0u8..=0x7F {
+            let c = char::from(b);
+            assert_eq!(hidden(c), b <= b' ' || b == 0x7F, "{b:#x}");
+        }
+    }
 
     #[test]
     fn web_addresses_pass_with_their_host() {

@@ -108,37 +108,40 @@ pub fn parse_structs<T: DeserializeOwned>(
 const MAX_FLOW_DEPTH: usize = 100;
 
 /// One linear pass over `text`, outside quoted scalars and comments, refusing deep `[`/`{`.
+/// Every character it looks for is ASCII, so it walks bytes: a byte of a multi-byte letter
+/// never equals one of them, just as the letter would not.
 fn check_nesting(file: &Path, text: &str) -> Result<(), Diagnostic> {
-    let (mut depth, mut quote, mut comment, mut prev) = (0usize, None, false, ' ');
-    let (mut line, mut col) = (1usize, 0usize);
-    for c in text.chars() {
-        col += 1;
+    let (mut depth, mut quote, mut comment, mut prev) = (0usize, None, false, b' ');
+    let (mut line, mut line_start) = (1usize, 0usize);
+    for (i, &c) in text.as_bytes().iter().enumerate() {
+        let first = i == line_start;
         match c {
-            '\n' => {
+            b'\n' => {
                 line += 1;
-                col = 0;
+                line_start = i + 1;
                 comment = false;
             }
             _ if comment => {}
-            '#' if quote.is_none() && (prev == ' ' || prev == '\t' || col == 1) => comment = true,
-            '"' if quote == Some('"') && prev == '\\' => {}
-            '"' | '\'' if quote == Some(c) => quote = None,
+            b'#' if quote.is_none() && (prev == b' ' || prev == b'\t' || first) => comment = true,
+            b'"' if quote == Some(b'"') && prev == b'\\' => {}
+            b'"' | b'\'' if quote == Some(c) => quote = None,
             // A quote opens a quoted scalar only where a scalar can start (not in "People's").
-            '"' | '\''
+            b'"' | b'\''
                 if quote.is_none()
-                    && (col == 1 || matches!(prev, ' ' | '\t' | '[' | '{' | ',' | ':')) =>
+                    && (first || matches!(prev, b' ' | b'\t' | b'[' | b'{' | b',' | b':')) =>
             {
                 quote = Some(c)
             }
-            '[' | '{' if quote.is_none() => {
+            b'[' | b'{' if quote.is_none() => {
                 depth += 1;
                 if depth > MAX_FLOW_DEPTH {
+                    let col = text[line_start..i].chars().count() + 1;
                     return Err(Diagnostic::error(file, line, col, "the YAML nests too deeply")
                         .with_source(text)
                         .with_hint(format!("content never needs more than {MAX_FLOW_DEPTH} levels of [ ] or {{ }}: look for runaway brackets")));
                 }
             }
-            ']' | '}' if quote.is_none() => depth = depth.saturating_sub(1),
+            b']' | b'}' if quote.is_none() => depth = depth.saturating_sub(1),
             _ => {}
         }
         prev = c;
@@ -483,6 +486,13 @@ mod tests {
             "{".repeat(500)
         );
         assert!(parse::<Top>(Path::new("t.yaml"), &quoted).is_ok());
+        // The column counts letters, not bytes.
+        let vietnamese = format!("a: 1\nb: \"Tiền Giang\" # đủ [\nc: {}\n", "[".repeat(200));
+        let err = parse::<Top>(Path::new("t.yaml"), &vietnamese).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 104));
+        let after_letters = format!("đề: {}\n", "{".repeat(200));
+        let err = parse::<Top>(Path::new("t.yaml"), &after_letters).unwrap_err();
+        assert_eq!((err.line, err.column), (1, 105));
     }
 
     #[test]
