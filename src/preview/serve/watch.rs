@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use notify::EventKind;
-use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 
 /// After the last written file is closed, wait this long for more files of the same save.
 const SETTLE: Duration = Duration::from_millis(5);
@@ -47,7 +47,10 @@ impl Burst {
         };
         let paths = relevant_paths(&event);
         match event.kind {
-            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+            // Closed, deleted or moved away: nothing more will be written under that name.
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
                 for p in &paths {
                     self.open.remove(p);
                 }
@@ -116,7 +119,7 @@ fn relevant_paths(ev: &notify::Event) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{AccessKind, DataChange, Flag, RenameMode};
+    use notify::event::{DataChange, Flag};
 
     fn event(kind: EventKind, path: &str) -> notify::Result<notify::Event> {
         Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
@@ -173,6 +176,22 @@ mod tests {
                 PathBuf::from("c/p/old.yaml")
             ])
         );
+    }
+
+    #[test]
+    fn a_file_deleted_or_moved_away_while_open_is_not_waited_for() {
+        let mut burst = Burst::new();
+        burst.take(event(WRITE, "c/p/a.yaml.tmp"));
+        burst.take(event(
+            EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+            "c/p/a.yaml.tmp",
+        ));
+        burst.take(event(WRITE, "c/p/4913"));
+        burst.take(event(
+            EventKind::Remove(notify::event::RemoveKind::File),
+            "c/p/4913",
+        ));
+        assert_eq!(burst.pause(), SETTLE);
     }
 
     #[test]
