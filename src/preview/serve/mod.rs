@@ -127,7 +127,12 @@ fn watch_loop(
     session: &mut Option<Session>,
     rx: &Receiver<notify::Result<notify::Event>>,
 ) {
-    while let Ok(changed) = watch::next_burst(rx) {
+    // Only inotify reports when a written file is closed.
+    let closes = matches!(
+        <notify::RecommendedWatcher as Watcher>::kind(),
+        notify::WatcherKind::Inotify
+    );
+    while let Ok(changed) = watch::next_burst(rx, closes) {
         match changed {
             Some(paths) if paths.is_empty() => {}
             paths => rebuild(opts, shared, session, paths.as_deref()),

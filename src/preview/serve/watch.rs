@@ -2,21 +2,27 @@
 //! calls, a temporary file renamed over the real one, several files at once). A rebuild starts
 //! once the burst is over: as soon as every file written to has been closed, plus a short pause
 //! for the next file of a "save all"; while a file is still open for writing, it waits much
-//! longer, so a slow save is not read half-written.
+//! longer, so a slow save is not read half-written, though never more than [`LONGEST`] in all
+//! (a log kept open and appended to must not hold every rebuild back). Only inotify (Linux)
+//! reports closes; with other watchers a burst ends after [`QUIET`] without events.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::EventKind;
-use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 
 /// After the last written file is closed, wait this long for more files of the same save.
 const SETTLE: Duration = Duration::from_millis(5);
 /// While a file written to is still open, wait this long for its next event before
 /// rebuilding anyway (a writer may never close: `truncate`, a crashed program).
 const STILL_WRITING: Duration = Duration::from_millis(250);
+/// The longest a burst lasts, from its first event.
+const LONGEST: Duration = Duration::from_millis(500);
+/// Without close events: the quiet time that ends a burst.
+const QUIET: Duration = Duration::from_millis(25);
 
 /// The changes of one burst of events.
 #[derive(Debug, Default)]
@@ -25,13 +31,16 @@ pub(super) struct Burst {
     changed: Option<Vec<PathBuf>>,
     /// Files written to and not closed yet.
     open: BTreeSet<PathBuf>,
+    /// Whether the watcher reports closes (inotify).
+    closes: bool,
 }
 
 impl Burst {
-    fn new() -> Self {
+    fn new(closes: bool) -> Self {
         Burst {
             changed: Some(Vec::new()),
             open: BTreeSet::new(),
+            closes,
         }
     }
 
@@ -55,7 +64,8 @@ impl Burst {
                     self.open.remove(p);
                 }
             }
-            EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)) => {
+            // Written to. (Not on creation alone: links and pipes are created, never closed.)
+            EventKind::Modify(ModifyKind::Data(_)) => {
                 self.open.extend(paths.iter().cloned());
             }
             _ => {}
@@ -70,7 +80,9 @@ impl Burst {
 
     /// How long to wait for another event before the burst counts as over.
     pub(super) fn pause(&self) -> Duration {
-        if self.open.is_empty() {
+        if !self.closes {
+            QUIET
+        } else if self.open.is_empty() {
             SETTLE
         } else {
             STILL_WRITING
@@ -85,15 +97,21 @@ impl Burst {
 }
 
 /// Waits for the next burst of events and returns what it changed (see [`Burst::changed`]);
-/// `Err(())` once the watcher is gone.
+/// `Err(())` once the watcher is gone. `closes`: whether the watcher reports closes.
 pub(super) fn next_burst(
     rx: &Receiver<notify::Result<notify::Event>>,
+    closes: bool,
 ) -> Result<Option<Vec<PathBuf>>, ()> {
     let first = rx.recv().map_err(|_| ())?;
-    let mut burst = Burst::new();
+    let end = Instant::now() + LONGEST;
+    let mut burst = Burst::new(closes);
     burst.take(first);
     loop {
-        match rx.recv_timeout(burst.pause()) {
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(burst.changed());
+        }
+        match rx.recv_timeout(burst.pause().min(left)) {
             Ok(ev) => burst.take(ev),
             Err(RecvTimeoutError::Timeout) => return Ok(burst.changed()),
             Err(RecvTimeoutError::Disconnected) => return Err(()),
@@ -119,7 +137,7 @@ fn relevant_paths(ev: &notify::Event) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{DataChange, Flag};
+    use notify::event::{CreateKind, DataChange, Flag};
 
     fn event(kind: EventKind, path: &str) -> notify::Result<notify::Event> {
         Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
@@ -130,8 +148,13 @@ mod tests {
 
     #[test]
     fn a_file_still_open_for_writing_holds_the_rebuild_back() {
-        let mut burst = Burst::new();
+        let mut burst = Burst::new(true);
         burst.take(event(EventKind::Create(CreateKind::File), "c/p/a.yaml"));
+        assert_eq!(
+            burst.pause(),
+            SETTLE,
+            "created, not written to yet (or a link)"
+        );
         burst.take(event(WRITE, "c/p/a.yaml"));
         assert_eq!(burst.pause(), STILL_WRITING);
         burst.take(event(WRITE, "c/p/b.yaml"));
@@ -152,7 +175,7 @@ mod tests {
 
     #[test]
     fn renames_removals_and_swap_files_do_not_wait_for_a_close() {
-        let mut burst = Burst::new();
+        let mut burst = Burst::new(true);
         burst.take(event(WRITE, "c/p/.a.yaml.swp"));
         burst.take(event(WRITE, "c/p/a.yaml~"));
         assert_eq!(
@@ -180,7 +203,7 @@ mod tests {
 
     #[test]
     fn a_file_deleted_or_moved_away_while_open_is_not_waited_for() {
-        let mut burst = Burst::new();
+        let mut burst = Burst::new(true);
         burst.take(event(WRITE, "c/p/a.yaml.tmp"));
         burst.take(event(
             EventKind::Modify(ModifyKind::Name(RenameMode::From)),
@@ -196,23 +219,56 @@ mod tests {
 
     #[test]
     fn reads_change_nothing_and_lost_events_rebuild_everything() {
-        let mut burst = Burst::new();
+        let mut burst = Burst::new(true);
         burst.take(event(
             EventKind::Access(AccessKind::Close(AccessMode::Read)),
             "c/p/a.yaml",
         ));
         assert_eq!(burst.changed(), Some(Vec::new()));
 
-        let mut burst = Burst::new();
+        let mut burst = Burst::new(true);
         burst.take(Ok(
             notify::Event::new(EventKind::Other).set_flag(Flag::Rescan)
         ));
         burst.take(event(WRITE, "c/p/a.yaml"));
         assert_eq!(burst.changed(), None);
 
-        let mut burst = Burst::new();
+        let mut burst = Burst::new(true);
         burst.take(Err(notify::Error::generic("queue overflow")));
         assert_eq!(burst.changed(), None);
+    }
+
+    #[test]
+    fn without_close_events_a_quiet_time_ends_the_burst() {
+        let mut burst = Burst::new(false);
+        burst.take(event(WRITE, "c/p/a.yaml"));
+        assert_eq!(burst.pause(), QUIET);
+    }
+
+    #[test]
+    fn a_file_kept_open_holds_a_burst_back_only_so_long() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let writer = std::thread::spawn(move || {
+            // A log appended to every 50 ms and never closed, while a.yaml is saved.
+            tx.send(event(WRITE, "c/p/log.txt")).unwrap();
+            tx.send(event(WRITE, "c/p/a.yaml")).unwrap();
+            tx.send(event(CLOSE, "c/p/a.yaml")).unwrap();
+            for _ in 0..80 {
+                std::thread::sleep(Duration::from_millis(50));
+                if tx.send(event(WRITE, "c/p/log.txt")).is_err() {
+                    return;
+                }
+            }
+        });
+        let started = Instant::now();
+        let changed = next_burst(&rx, true).unwrap().unwrap();
+        assert!(changed.contains(&PathBuf::from("c/p/a.yaml")));
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the burst ended at its cap ({LONGEST:?}), not when the writer stopped (4 s)"
+        );
+        drop(rx);
+        writer.join().unwrap();
     }
 
     #[test]
@@ -226,13 +282,13 @@ mod tests {
             // `tx` is dropped here: the next wait ends with the watcher gone.
         });
         assert_eq!(
-            next_burst(&rx),
+            next_burst(&rx, true),
             Ok(Some(vec![PathBuf::from("c/p/a.yaml")])),
             "the first burst ended before b.yaml was written"
         );
         sender.join().unwrap();
         assert_eq!(
-            next_burst(&rx),
+            next_burst(&rx, true),
             Err(()),
             "b.yaml never closed, and the watcher went away"
         );
