@@ -40,15 +40,7 @@ pub fn check(text: &str) -> Result<&str, Refusal> {
             text.len()
         )));
     }
-    // Of ASCII, exactly the C0 controls, space and DEL are hidden; most addresses are ASCII.
-    let found = if text.is_ascii() {
-        text.bytes()
-            .find(|&b| b <= b' ' || b == 0x7F)
-            .map(char::from)
-    } else {
-        text.chars().find(|c| hidden(*c))
-    };
-    if let Some(c) = found {
+    if let Some(c) = text.chars().find(|c| hidden(*c)) {
         return Err(Refusal {
             reason: format!(
                 "the address contains {} (U+{:04X})",
@@ -151,6 +143,10 @@ fn scheme_of(text: &str) -> Option<&str> {
 
 /// Characters that make an address read differently from how it looks.
 fn hidden(c: char) -> bool {
+    // Of ASCII (most addresses), exactly the C0 controls, space and DEL: one comparison.
+    if c.is_ascii() {
+        return c <= ' ' || c == '\u{7f}';
+    }
     c.is_whitespace()
         || c.is_control()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')

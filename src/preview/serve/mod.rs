@@ -127,12 +127,7 @@ fn watch_loop(
     session: &mut Option<Session>,
     rx: &Receiver<notify::Result<notify::Event>>,
 ) {
-    // Only inotify reports when a written file is closed.
-    let closes = matches!(
-        <notify::RecommendedWatcher as Watcher>::kind(),
-        notify::WatcherKind::Inotify
-    );
-    while let Ok(changed) = watch::next_burst(rx, closes) {
+    while let Ok(changed) = watch::next_burst(rx) {
         match changed {
             Some(paths) if paths.is_empty() => {}
             paths => rebuild(opts, shared, session, paths.as_deref()),

@@ -25,8 +25,8 @@ const LONGEST: Duration = Duration::from_millis(500);
 const QUIET: Duration = Duration::from_millis(25);
 
 /// The changes of one burst of events.
-#[derive(Debug, Default)]
-pub(super) struct Burst {
+#[derive(Debug)]
+struct Burst {
     /// The files that changed; `None` when the watcher lost track (rebuild everything).
     changed: Option<Vec<PathBuf>>,
     /// Files written to and not closed yet.
@@ -45,7 +45,7 @@ impl Burst {
     }
 
     /// Takes one event of the watcher.
-    pub(super) fn take(&mut self, event: notify::Result<notify::Event>) {
+    fn take(&mut self, event: notify::Result<notify::Event>) {
         let event = match event {
             // Events were lost (the watcher's queue overflowed): rebuild everything.
             Ok(ev) if !ev.need_rescan() => ev,
@@ -79,7 +79,7 @@ impl Burst {
     }
 
     /// How long to wait for another event before the burst counts as over.
-    pub(super) fn pause(&self) -> Duration {
+    fn pause(&self) -> Duration {
         if !self.closes {
             QUIET
         } else if self.open.is_empty() {
@@ -91,14 +91,26 @@ impl Burst {
 
     /// What to rebuild: `Some(paths)` (possibly empty: nothing that matters changed), or
     /// `None` for everything.
-    pub(super) fn changed(self) -> Option<Vec<PathBuf>> {
+    fn changed(self) -> Option<Vec<PathBuf>> {
         self.changed
     }
 }
 
-/// Waits for the next burst of events and returns what it changed (see [`Burst::changed`]);
-/// `Err(())` once the watcher is gone. `closes`: whether the watcher reports closes.
+/// Waits for the next burst of the recommended watcher's events and returns what it changed
+/// (see [`Burst::changed`]); `Err(())` once the watcher is gone.
 pub(super) fn next_burst(
+    rx: &Receiver<notify::Result<notify::Event>>,
+) -> Result<Option<Vec<PathBuf>>, ()> {
+    // Only inotify reports when a written file is closed.
+    let closes = matches!(
+        <notify::RecommendedWatcher as notify::Watcher>::kind(),
+        notify::WatcherKind::Inotify
+    );
+    burst_of(rx, closes)
+}
+
+/// [`next_burst`] for a watcher that reports closes or not.
+fn burst_of(
     rx: &Receiver<notify::Result<notify::Event>>,
     closes: bool,
 ) -> Result<Option<Vec<PathBuf>>, ()> {
@@ -261,7 +273,7 @@ mod tests {
             }
         });
         let started = Instant::now();
-        let changed = next_burst(&rx, true).unwrap().unwrap();
+        let changed = burst_of(&rx, true).unwrap().unwrap();
         assert!(changed.contains(&PathBuf::from("c/p/a.yaml")));
         assert!(
             started.elapsed() < Duration::from_secs(3),
@@ -282,13 +294,13 @@ mod tests {
             // `tx` is dropped here: the next wait ends with the watcher gone.
         });
         assert_eq!(
-            next_burst(&rx, true),
+            burst_of(&rx, true),
             Ok(Some(vec![PathBuf::from("c/p/a.yaml")])),
             "the first burst ended before b.yaml was written"
         );
         sender.join().unwrap();
         assert_eq!(
-            next_burst(&rx, true),
+            burst_of(&rx, true),
             Err(()),
             "b.yaml never closed, and the watcher went away"
         );
