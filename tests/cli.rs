@@ -1278,3 +1278,95 @@ fn content_in_any_theme_language_with_untranslated_text_marked() {
     );
     fs::remove_dir_all(&work).unwrap();
 }
+
+/// A history table's rows cite their sources by number; the sector's list under the cards
+/// gives each source once, in full (title and link), where print and touch screens show it.
+#[test]
+fn history_rows_cite_sources_listed_once_in_full() {
+    let (work, content) = every_kind_project("table-sources");
+    let long = "Báo cáo nhanh của Sở Lao động - Thương binh và Xã hội, tháng 8/2024";
+    fs::write(
+        content.join("tinh-2024/sectors/xa-hoi.yaml"),
+        format!(
+            "name: Xã hội\nlead: Sở Lao động\norder: 2\nindicators:\n\
+             \x20 - id: viec-lam\n    name: Lao động có việc làm mới\n    unit: người\n    series: cumulative\n    target: {{at_least: 30000}}\n    actuals:\n\
+             \x20     - {{period: 2024-07, value: 15000, as_of: 2024-08-05, source: BC9T}}\n\
+             \x20     - {{period: 2024-08, value: 17000, as_of: 2024-09-05, source: \"{long}\"}}\n\
+             \x20 - id: ngheo\n    name: Tỷ lệ hộ nghèo\n    unit: \"%\"\n    series: point\n    target: {{at_most: 2}}\n    actuals:\n\
+             \x20     - {{period: 2024-07, value: 2.4, as_of: 2024-08-05, source: https://example.gov.vn/ngheo}}\n\
+             \x20     - {{period: 2024-08, value: 2.3, as_of: 2024-09-05, source: \"{long}\"}}\n"
+        ),
+    )
+    .unwrap();
+    let built = tiendo(&work, &["build"]);
+    assert!(built.status.success(), "{:?}", text(&built));
+    for page in ["sectors/xa-hoi.html", "report.html"] {
+        let html = fs::read_to_string(work.join("output").join(page)).unwrap();
+        assert_eq!(duplicate_ids(&html), Vec::<String>::new(), "{page}");
+        // The report has a list per sector.
+        let list = html
+            .split("<ol class=\"sources table-sources\">")
+            .skip(1)
+            .filter_map(|rest| rest.split("</ol>").next())
+            .find(|l| l.contains("ts-xa-hoi-"))
+            .unwrap_or_else(|| panic!("{page}: no list of table sources"));
+        // Cited in order, each once: BC9T, the long title, the address.
+        assert_eq!(
+            list,
+            format!(
+                "<li id=\"ts-xa-hoi-1\"><a href=\"https://example.gov.vn/bc-9-thang\">Báo cáo 9 tháng</a></li>\
+                 <li id=\"ts-xa-hoi-2\">{long}</li>\
+                 <li id=\"ts-xa-hoi-3\"><a href=\"https://example.gov.vn/ngheo\">https://example.gov.vn/ngheo</a></li>"
+            ),
+            "{page}"
+        );
+        let rows: Vec<&str> = html
+            .split("<table class=\"actuals stack\">")
+            .skip(1)
+            .filter_map(|t| t.split("</table>").next())
+            .filter(|t| t.contains("ts-xa-hoi-"))
+            .collect();
+        assert_eq!(rows.len(), 2, "{page}: two history tables");
+        let cited: Vec<&str> = rows
+            .iter()
+            .flat_map(|t| t.split("<a href=\"#").skip(1))
+            .filter_map(|p| p.split('"').next())
+            .collect();
+        assert_eq!(
+            cited,
+            ["ts-xa-hoi-1", "ts-xa-hoi-2", "ts-xa-hoi-3", "ts-xa-hoi-2"],
+            "{page}"
+        );
+        assert!(
+            rows.iter().all(|t| !t.contains(" title=\"")),
+            "{page}: no title held only in a tooltip"
+        );
+    }
+    fs::remove_dir_all(&work).unwrap();
+}
+
+/// A theme's language file from an older tiendo lacks the strings added since; pages show the
+/// built-in words for them, never a key.
+#[test]
+fn an_old_theme_language_file_gets_the_new_strings() {
+    // The fixture's GRDP card has two figures, so a history table and its sources.
+    let (work, _) = every_kind_project("old-lang");
+    let i18n = work.join("themes/default/i18n");
+    fs::create_dir_all(&i18n).unwrap();
+    let vi = include_str!("../themes/default/i18n/vi.yaml");
+    let old: String = vi
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("table_sources:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(old.len() < vi.len());
+    fs::write(i18n.join("vi.yaml"), old.replace("Nguồn số liệu", "Các nguồn")).unwrap();
+    let built = tiendo(&work, &["build"]);
+    assert!(built.status.success(), "{:?}", text(&built));
+    let html = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
+    assert!(html.contains(">Nguồn của các bảng số liệu</h3>"), "built-in word");
+    assert!(!html.contains("table_sources"), "no key shown");
+    let methodology = fs::read_to_string(work.join("output/methodology.html")).unwrap();
+    assert!(methodology.contains(">Các nguồn</h2>"), "the theme's own words win");
+    fs::remove_dir_all(&work).unwrap();
+}

@@ -47,6 +47,26 @@ pub fn builtin_lang(code: &str) -> Option<Lang> {
         .map(|d| d.value)
 }
 
+/// Where the built-in theme's files say they come from, in messages.
+const BUILT_IN: &str = "<built-in theme>";
+
+/// A theme's language file written for an older tiendo lacks the strings added since: they
+/// come from the built-in one (in the same language), so its pages show words, not keys.
+fn fill_missing(lang: &mut Lang, code: &str) {
+    let Some(base) = builtin_lang(code) else {
+        return;
+    };
+    for (have, from) in [
+        (&mut lang.strings, base.strings),
+        (&mut lang.status, base.status),
+        (&mut lang.periods, base.periods),
+    ] {
+        for (key, text) in from {
+            have.entry(key).or_insert(text);
+        }
+    }
+}
+
 /// A loaded theme, ready to render.
 pub struct Theme {
     /// Parsed templates.
@@ -70,7 +90,7 @@ pub fn load(themes_dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Optio
     let mut files: BTreeMap<String, File> = DEFAULT
         .iter()
         .map(|(rel, text)| {
-            let origin = PathBuf::from(format!("<built-in theme>/{rel}"));
+            let origin = Path::new(BUILT_IN).join(rel);
             (
                 rel.to_string(),
                 File {
@@ -122,7 +142,11 @@ pub fn load(themes_dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Optio
         {
             match crate::yaml::parse::<Lang>(&file.origin, &file.text) {
                 Ok(doc) => {
-                    langs.insert(code.to_string(), doc.value);
+                    let mut lang = doc.value;
+                    if !file.origin.starts_with(BUILT_IN) {
+                        fill_missing(&mut lang, code);
+                    }
+                    langs.insert(code.to_string(), lang);
                 }
                 Err(d) => diags.push(d),
             }

@@ -1,6 +1,7 @@
 //! View models: the plan with statuses decided and every number, date and label formatted for
 //! the page language. Templates only lay these out.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -67,7 +68,7 @@ pub struct SourceView {
 /// [`crate::weburl::label`] of a source's address, remembered: a national site cites the same
 /// few hundred addresses from half a million figures.
 fn host_label(url: &Arc<str>) -> Option<String> {
-    type Labels = std::collections::HashMap<Arc<str>, Option<String>>;
+    type Labels = HashMap<Arc<str>, Option<String>>;
     thread_local! {
         static LABELS: std::cell::RefCell<Labels> = Default::default();
     }
@@ -127,6 +128,9 @@ pub struct ActualView {
     pub provisional: bool,
     /// The note's number among the card's footnotes, when it has a note.
     pub note_no: Option<usize>,
+    /// The source's number in its sector's list of table sources ([`SectorView::table_sources`]),
+    /// when the figure is a row of a history table.
+    pub source_no: Option<usize>,
     /// The note as HTML: escaped, with cited source keys linked ([`cite`]).
     pub note_html: Option<String>,
 }
@@ -311,6 +315,12 @@ pub struct SectorView {
     pub tasks: Vec<TaskView>,
     /// Some task has an update (otherwise the tasks table has no update column).
     pub task_updates: bool,
+    /// The sources the history tables cite, once each, in order of first citation: a row
+    /// shows its source's number, the list under the cards its title and link. A monthly
+    /// report is cited by every indicator of the sector, and its title on paper is what a
+    /// reader needs (a host name repeated in every row told nothing; a link's title does
+    /// not print).
+    pub table_sources: Vec<SourceView>,
     /// Indicators per status group, in `GROUPS` order. (Templates see them in the plan's
     /// `matrix`; not serialised per sector, which would cost thousands of small maps.)
     #[serde(skip)]
@@ -1025,12 +1035,13 @@ fn tally(groups: impl Iterator<Item = Group>) -> Vec<usize> {
 fn sector_view(s: &Sector, st: &SectorStatus, sources: &Sources, lang: &Lang) -> SectorView {
     let prose = &Prose::of(sources, s);
     let href = routes::sector_page(&s.id);
-    let indicators: Vec<IndicatorView> = s
+    let mut indicators: Vec<IndicatorView> = s
         .indicators
         .iter()
         .zip(&st.indicators)
         .map(|(i, a)| indicator_view(i, a, s, &href, prose, lang))
         .collect();
+    let table_sources = number_table_sources(&mut indicators);
     let tasks: Vec<TaskView> = s
         .tasks
         .iter()
@@ -1084,6 +1095,7 @@ fn sector_view(s: &Sector, st: &SectorStatus, sources: &Sources, lang: &Lang) ->
         commentary_html: markdown::to_html(&prose.text(&s.commentary_md), 2, &s.id),
         total: indicators.len() + tasks.len(),
         task_updates: s.tasks.iter().any(|t| t.update.is_some()),
+        table_sources,
         href,
         data: {
             let (json, csv) = routes::sector_data(&s.id);
@@ -1131,6 +1143,7 @@ fn actual_view(a: &Actual, unit: &str, lang: &Lang) -> ActualView {
         note_vi: a.untranslated.contains(&"note"),
         provisional: a.is_provisional(),
         note_no: None,
+        source_no: None,
         note_html: None,
     }
 }
@@ -1287,6 +1300,26 @@ pub fn cite(text: &str, sources: &Sources) -> String {
 }
 
 /// Numbers the notes of a card's actuals 1, 2, … in order, for footnotes under its table.
+/// Numbers the sources of the sector's history tables in order of first citation and returns
+/// them, each once.
+fn number_table_sources(indicators: &mut [IndicatorView]) -> Vec<SourceView> {
+    let mut numbers: HashMap<(Arc<str>, Option<Arc<str>>), usize> = HashMap::new();
+    let mut listed = Vec::new();
+    for i in indicators.iter_mut().filter(|i| i.history) {
+        for a in &mut i.actuals {
+            let Some(src) = &a.source else { continue };
+            let n = *numbers
+                .entry((src.title.clone(), src.url.clone()))
+                .or_insert_with(|| {
+                    listed.push(src.clone());
+                    listed.len()
+                });
+            a.source_no = Some(n);
+        }
+    }
+    listed
+}
+
 fn numbered_notes(actuals: impl Iterator<Item = ActualView>) -> Vec<ActualView> {
     let mut n = 0;
     actuals
