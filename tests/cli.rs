@@ -1290,6 +1290,7 @@ fn history_rows_cite_sources_listed_once_in_full() {
         format!(
             "name: Xã hội\nlead: Sở Lao động\norder: 2\nindicators:\n\
              \x20 - id: viec-lam\n    name: Lao động có việc làm mới\n    unit: người\n    series: cumulative\n    target: {{at_least: 30000}}\n    actuals:\n\
+             \x20     - {{period: 2024-06, value: 12000, as_of: 2024-07-05, source: BC9T}}\n\
              \x20     - {{period: 2024-07, value: 15000, as_of: 2024-08-05, source: BC9T}}\n\
              \x20     - {{period: 2024-08, value: 17000, as_of: 2024-09-05, source: \"{long}\"}}\n\
              \x20 - id: ngheo\n    name: Tỷ lệ hộ nghèo\n    unit: \"%\"\n    series: point\n    target: {{at_most: 2}}\n    actuals:\n\
@@ -1334,12 +1335,20 @@ fn history_rows_cite_sources_listed_once_in_full() {
             .collect();
         assert_eq!(
             cited,
-            ["ts-xa-hoi-1", "ts-xa-hoi-2", "ts-xa-hoi-3", "ts-xa-hoi-2"],
+            ["ts-xa-hoi-1", "ts-xa-hoi-1", "ts-xa-hoi-2", "ts-xa-hoi-3", "ts-xa-hoi-2"],
             "{page}"
         );
         assert!(
             rows.iter().all(|t| !t.contains(" title=\"")),
             "{page}: no title held only in a tooltip"
+        );
+        // The series chart says what its line does; the table after it lists every figure.
+        let desc = svg_by_id(&html, "s-viec-lam");
+        assert!(
+            desc.contains(
+                "Lao động có việc làm mới qua 3 kỳ, từ Tháng 6/2024 12.000\u{a0}người (tạm tính) đến Tháng 8/2024 17.000\u{a0}người (tạm tính)."
+            ) && !desc.contains("15.000"),
+            "{page}: {desc}"
         );
     }
     fs::remove_dir_all(&work).unwrap();
@@ -1360,7 +1369,12 @@ fn an_old_theme_language_file_gets_the_new_strings() {
         .map(|l| format!("{l}\n"))
         .collect();
     assert!(old.len() < vi.len());
-    fs::write(i18n.join("vi.yaml"), old.replace("Nguồn số liệu", "Các nguồn")).unwrap();
+    // Its chart description still asks for every figure.
+    let old = old.replace("Nguồn số liệu", "Các nguồn").replace(
+        "{name} qua {count} kỳ, từ {first} đến {last}.",
+        "{name} qua các kỳ: {points}.",
+    );
+    fs::write(i18n.join("vi.yaml"), old).unwrap();
     let built = tiendo(&work, &["build"]);
     assert!(built.status.success(), "{:?}", text(&built));
     let html = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
@@ -1368,5 +1382,9 @@ fn an_old_theme_language_file_gets_the_new_strings() {
     assert!(!html.contains("table_sources"), "no key shown");
     let methodology = fs::read_to_string(work.join("output/methodology.html")).unwrap();
     assert!(methodology.contains(">Các nguồn</h2>"), "the theme's own words win");
+    assert!(
+        html.contains("Tăng trưởng GRDP qua các kỳ: 6 tháng đầu năm 2024 5,56\u{a0}% (tạm tính), 9 tháng năm 2024 6,9\u{a0}% (tạm tính)."),
+        "{{points}} filled"
+    );
     fs::remove_dir_all(&work).unwrap();
 }

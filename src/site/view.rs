@@ -1500,27 +1500,35 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
     if points.len() < 2 {
         return None;
     }
-    let listed: Vec<String> = points
-        .iter()
-        .map(|(x, v)| {
-            let mark = if x.is_provisional() {
-                format!(" ({})", lang.t("provisional"))
-            } else {
-                String::new()
-            };
-            format!(
-                "{} {}{mark}",
-                lang.period(&x.period),
-                lang.quantity(*v, &i.unit)
-            )
-        })
-        .collect();
+    let figure = |(x, v): &(&Actual, f64)| {
+        let mark = if x.is_provisional() {
+            format!(" ({})", lang.t("provisional"))
+        } else {
+            String::new()
+        };
+        format!(
+            "{} {}{mark}",
+            lang.period(&x.period),
+            lang.quantity(*v, &i.unit)
+        )
+    };
     let title = lang.fill("series_title", &[("name", &i.name)]);
+    // The table after the chart lists every figure; the description says what the line
+    // does. (A theme whose text still asks for `{points}` gets them.)
+    let pattern = lang.t("series_desc");
+    let listed = if pattern.contains("{points}") {
+        points.iter().map(figure).collect::<Vec<_>>().join(", ")
+    } else {
+        String::new()
+    };
     let desc = lang.fill(
         "series_desc",
         &[
             ("name", &i.name),
-            ("points", &listed.join(", ")),
+            ("count", &points.len().to_string()),
+            ("first", &figure(&points[0])),
+            ("last", &figure(&points[points.len() - 1])),
+            ("points", &listed),
             ("target", target_text),
         ],
     );
