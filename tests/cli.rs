@@ -1335,7 +1335,13 @@ fn history_rows_cite_sources_listed_once_in_full() {
             .collect();
         assert_eq!(
             cited,
-            ["ts-xa-hoi-1", "ts-xa-hoi-1", "ts-xa-hoi-2", "ts-xa-hoi-3", "ts-xa-hoi-2"],
+            [
+                "ts-xa-hoi-1",
+                "ts-xa-hoi-1",
+                "ts-xa-hoi-2",
+                "ts-xa-hoi-3",
+                "ts-xa-hoi-2"
+            ],
             "{page}"
         );
         assert!(
@@ -1378,10 +1384,16 @@ fn an_old_theme_language_file_gets_the_new_strings() {
     let built = tiendo(&work, &["build"]);
     assert!(built.status.success(), "{:?}", text(&built));
     let html = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
-    assert!(html.contains(">Nguồn của các bảng số liệu</h3>"), "built-in word");
+    assert!(
+        html.contains(">Nguồn của các bảng số liệu</h3>"),
+        "built-in word"
+    );
     assert!(!html.contains("table_sources"), "no key shown");
     let methodology = fs::read_to_string(work.join("output/methodology.html")).unwrap();
-    assert!(methodology.contains(">Các nguồn</h2>"), "the theme's own words win");
+    assert!(
+        methodology.contains(">Các nguồn</h2>"),
+        "the theme's own words win"
+    );
     assert!(
         html.contains("Tăng trưởng GRDP qua các kỳ: 6 tháng đầu năm 2024 5,56\u{a0}% (tạm tính), 9 tháng năm 2024 6,9\u{a0}% (tạm tính)."),
         "{{points}} filled"

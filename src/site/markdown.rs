@@ -7,7 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-/// Renders `md` to HTML; `#` becomes a heading `shift` levels deeper (capped at `<h6>`).
+/// Renders `md` to HTML under a heading of level `shift`: the document's headings keep their
+/// order of depth but not their numbers, so its shallowest heading becomes `<h{shift + 1}>` and
+/// each deeper level the next (capped at `<h6>`). An editor who writes `##` under a page's
+/// `<h2>` (or skips from `#` to `###`) gets no gap in the outline that screen readers navigate.
 /// Footnotes get ids `fn-<scope>_<label>` (`fn_<label>` for an empty scope): a sector passes its
 /// id, so report.html, which joins every sector's commentary, still has each id once.
 pub fn to_html(md: &str, shift: usize, scope: &str) -> String {
@@ -16,7 +19,19 @@ pub fn to_html(md: &str, shift: usize, scope: &str) -> String {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_STRIKETHROUGH;
-    let events = Parser::new_ext(md, options).map(|ev| match ev {
+    let parsed: Vec<Event<'_>> = Parser::new_ext(md, options).collect();
+    let used: BTreeSet<HeadingLevel> = parsed
+        .iter()
+        .filter_map(|ev| match ev {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level),
+            _ => None,
+        })
+        .collect();
+    let shifted = |level: HeadingLevel| {
+        let rank = used.iter().take_while(|l| **l < level).count();
+        HeadingLevel::try_from((shift + 1 + rank).min(6)).unwrap_or(HeadingLevel::H6)
+    };
+    let events = parsed.into_iter().map(|ev| match ev {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         // The file holds none (it is checked when read), but `&#27;` writes one.
         Event::Text(t) if crate::control::find(&t).is_some() => Event::Text(
@@ -31,12 +46,12 @@ pub fn to_html(md: &str, shift: usize, scope: &str) -> String {
             classes,
             attrs,
         }) => Event::Start(Tag::Heading {
-            level: shifted(level, shift),
+            level: shifted(level),
             id,
             classes,
             attrs,
         }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level, shift))),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level))),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -116,11 +131,6 @@ impl Footnotes {
     }
 }
 
-fn shifted(level: HeadingLevel, shift: usize) -> HeadingLevel {
-    let n = (level as usize + shift).min(6);
-    HeadingLevel::try_from(n).unwrap_or(HeadingLevel::H6)
-}
-
 /// Keeps web, mail and relative links; anything else (`javascript:`, `data:`, `file:`) becomes `#`.
 pub fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     if is_safe_url(&url) {
@@ -164,6 +174,26 @@ mod tests {
         assert!(html.contains("“Trích”"), "{html}");
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("footnote-definition"), "{html}");
+    }
+
+    #[test]
+    fn headings_follow_the_section_without_gaps() {
+        let levels = |md: &str, shift: usize| -> Vec<String> {
+            to_html(md, shift, "")
+                .split("<h")
+                .skip(1)
+                .filter_map(|p| p.get(..1).map(str::to_string))
+                .collect()
+        };
+        // `##` under a page's <h2> is its <h3>, `####` the next level, not <h6>.
+        assert_eq!(levels("## A\n\n#### B\n\n## C\n", 2), ["3", "4", "3"]);
+        assert_eq!(levels("# A\n\n### B\n\nC\n===\n", 1), ["2", "3", "2"]);
+        assert_eq!(
+            levels("# A\n## B\n### C\n#### D\n##### E\n###### F\n", 2),
+            ["3", "4", "5", "6", "6", "6"]
+        );
+        assert!(levels("Chỉ có đoạn văn.\n", 2).is_empty());
+        assert!(to_html("### Tình hình\n", 2, "").contains("<h3>Tình hình</h3>"));
     }
 
     #[test]
