@@ -1317,7 +1317,7 @@ fn history_rows_cite_sources_listed_once_in_full() {
             format!(
                 "<li id=\"ts-xa-hoi-1\"><a href=\"https://example.gov.vn/bc-9-thang\">Báo cáo 9 tháng</a></li>\
                  <li id=\"ts-xa-hoi-2\">{long}</li>\
-                 <li id=\"ts-xa-hoi-3\"><a href=\"https://example.gov.vn/ngheo\">https://example.gov.vn/ngheo</a></li>"
+                 <li id=\"ts-xa-hoi-3\"><a href=\"https://example.gov.vn/ngheo\" class=\"url\">https://example.gov.vn/ngheo</a></li>"
             ),
             "{page}"
         );
