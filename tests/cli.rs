@@ -1299,25 +1299,55 @@ fn history_rows_cite_sources_listed_once_in_full() {
         ),
     )
     .unwrap();
+    // A sector whose id extends the first one's, a figure without a source, and commentary
+    // and an overview with `##` headings.
+    fs::write(
+        content.join("tinh-2024/sectors/xa-hoi-2.yaml"),
+        "name: Xã hội 2\nlead: Sở Y tế\norder: 3\nindicators:\n\
+         \x20 - id: bac-si\n    name: Số bác sĩ trên vạn dân\n    unit: bác sĩ\n    series: point\n    target: {at_least: 10}\n    actuals:\n\
+         \x20     - {period: 2024-07, value: 9, as_of: 2024-08-05, source: BC9T}\n\
+         \x20     - {period: 2024-08, value: 9.5, as_of: 2024-09-05}\n",
+    )
+    .unwrap();
+    fs::write(
+        content.join("tinh-2024/sectors/xa-hoi-2.md"),
+        "## Tình hình\n\nỔn định.\n",
+    )
+    .unwrap();
+    fs::write(
+        content.join("tinh-2024/overview.md"),
+        "## Bối cảnh\n\nNăm bứt phá.\n",
+    )
+    .unwrap();
     let built = tiendo(&work, &["build"]);
     assert!(built.status.success(), "{:?}", text(&built));
     for page in ["sectors/xa-hoi.html", "report.html"] {
         let html = fs::read_to_string(work.join("output").join(page)).unwrap();
         assert_eq!(duplicate_ids(&html), Vec::<String>::new(), "{page}");
+        for target in html
+            .split("href=\"#ts-")
+            .skip(1)
+            .filter_map(|p| p.split('"').next())
+        {
+            assert!(
+                html.contains(&format!(" id=\"ts-{target}\"")),
+                "{page}: #ts-{target}"
+            );
+        }
         // The report has a list per sector.
         let list = html
             .split("<ol class=\"sources table-sources\">")
             .skip(1)
             .filter_map(|rest| rest.split("</ol>").next())
-            .find(|l| l.contains("ts-xa-hoi-"))
+            .find(|l| l.contains("ts-xa-hoi_"))
             .unwrap_or_else(|| panic!("{page}: no list of table sources"));
         // Cited in order, each once: BC9T, the long title, the address.
         assert_eq!(
             list,
             format!(
-                "<li id=\"ts-xa-hoi-1\"><a href=\"https://example.gov.vn/bc-9-thang\">Báo cáo 9 tháng</a></li>\
-                 <li id=\"ts-xa-hoi-2\">{long}</li>\
-                 <li id=\"ts-xa-hoi-3\"><a href=\"https://example.gov.vn/ngheo\" class=\"url\">https://example.gov.vn/ngheo</a></li>"
+                "<li id=\"ts-xa-hoi_1\"><a href=\"https://example.gov.vn/bc-9-thang\">Báo cáo 9 tháng</a></li>\
+                 <li id=\"ts-xa-hoi_2\">{long}</li>\
+                 <li id=\"ts-xa-hoi_3\"><a href=\"https://example.gov.vn/ngheo\" class=\"url\">https://example.gov.vn/ngheo</a></li>"
             ),
             "{page}"
         );
@@ -1325,7 +1355,7 @@ fn history_rows_cite_sources_listed_once_in_full() {
             .split("<table class=\"actuals stack\">")
             .skip(1)
             .filter_map(|t| t.split("</table>").next())
-            .filter(|t| t.contains("ts-xa-hoi-"))
+            .filter(|t| t.contains("ts-xa-hoi_"))
             .collect();
         assert_eq!(rows.len(), 2, "{page}: two history tables");
         let cited: Vec<&str> = rows
@@ -1336,11 +1366,11 @@ fn history_rows_cite_sources_listed_once_in_full() {
         assert_eq!(
             cited,
             [
-                "ts-xa-hoi-1",
-                "ts-xa-hoi-1",
-                "ts-xa-hoi-2",
-                "ts-xa-hoi-3",
-                "ts-xa-hoi-2"
+                "ts-xa-hoi_1",
+                "ts-xa-hoi_1",
+                "ts-xa-hoi_2",
+                "ts-xa-hoi_3",
+                "ts-xa-hoi_2"
             ],
             "{page}"
         );
@@ -1357,6 +1387,29 @@ fn history_rows_cite_sources_listed_once_in_full() {
             "{page}: {desc}"
         );
     }
+    let other = fs::read_to_string(work.join("output/sectors/xa-hoi-2.html")).unwrap();
+    assert!(
+        other.contains("<td></td></tr>") && other.contains("<li id=\"ts-xa-hoi-2_1\">"),
+        "a figure without a source has an empty cell; the other figure's source is listed"
+    );
+    assert!(
+        other.contains("<h3>Tình hình</h3>"),
+        "commentary under its <h2>"
+    );
+    let report = fs::read_to_string(work.join("output/report.html")).unwrap();
+    assert!(
+        report.contains("<h4>Tình hình</h4>"),
+        "one level deeper in the report"
+    );
+    assert!(
+        report.contains("<h3>Bối cảnh</h3>"),
+        "overview under the report's <h2>"
+    );
+    let overview = fs::read_to_string(work.join("output/index.html")).unwrap();
+    assert!(
+        overview.contains("<h2>Bối cảnh</h2>"),
+        "overview under the page's <h1>"
+    );
     fs::remove_dir_all(&work).unwrap();
 }
 
@@ -1398,5 +1451,18 @@ fn an_old_theme_language_file_gets_the_new_strings() {
         html.contains("Tăng trưởng GRDP qua các kỳ: 6 tháng đầu năm 2024 5,56\u{a0}% (tạm tính), 9 tháng năm 2024 6,9\u{a0}% (tạm tính)."),
         "{{points}} filled"
     );
+    // A language tiendo does not ship gets the new strings in English rather than failing.
+    let en = include_str!("../themes/default/i18n/en.yaml");
+    let fr: String = en
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("table_sources:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(i18n.join("fr.yaml"), fr.replace("name: English", "name: Français")).unwrap();
+    fs::write(work.join("content/site.yaml"), "locale: fr\n").unwrap();
+    let built = tiendo(&work, &["build"]);
+    assert!(built.status.success(), "{:?}", text(&built));
+    let html = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
+    assert!(html.contains(">Sources of the tables</h3>"), "English fallback");
     fs::remove_dir_all(&work).unwrap();
 }

@@ -20,13 +20,24 @@ pub fn to_html(md: &str, shift: usize, scope: &str) -> String {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_STRIKETHROUGH;
     let parsed: Vec<Event<'_>> = Parser::new_ext(md, options).collect();
-    let used: BTreeSet<HeadingLevel> = parsed
-        .iter()
-        .filter_map(|ev| match ev {
-            Event::Start(Tag::Heading { level, .. }) => Some(*level),
-            _ => None,
-        })
-        .collect();
+    // The outline is the top-level headings': one quoted, listed or in a footnote takes the
+    // rank of its level among them, and does not push them down.
+    let mut used = BTreeSet::new();
+    let mut depth = 0usize;
+    for ev in &parsed {
+        match ev {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_)) => {
+                depth += 1;
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1);
+            }
+            Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
+                used.insert(*level);
+            }
+            _ => {}
+        }
+    }
     let shifted = |level: HeadingLevel| {
         let rank = used.iter().take_while(|l| **l < level).count();
         HeadingLevel::try_from((shift + 1 + rank).min(6)).unwrap_or(HeadingLevel::H6)
@@ -193,6 +204,12 @@ mod tests {
             ["3", "4", "5", "6", "6", "6"]
         );
         assert!(levels("Chỉ có đoạn văn.\n", 2).is_empty());
+        // A quoted or listed heading does not move the document's own.
+        assert_eq!(
+            levels("## A\n\n> # Điều 1\n\n- ### x\n\n## B\n", 2),
+            ["3", "3", "4", "3"]
+        );
+        assert_eq!(levels("## A\n\n> #### q\n", 2), ["3", "4"]);
         assert!(to_html("### Tình hình\n", 2, "").contains("<h3>Tình hình</h3>"));
     }
 

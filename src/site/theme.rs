@@ -51,9 +51,10 @@ pub fn builtin_lang(code: &str) -> Option<Lang> {
 const BUILT_IN: &str = "<built-in theme>";
 
 /// A theme's language file written for an older tiendo lacks the strings added since: they
-/// come from the built-in one (in the same language), so its pages show words, not keys.
+/// come from the built-in one in the same language, or in English for a language tiendo does
+/// not ship, so its pages build and show words, not keys.
 fn fill_missing(lang: &mut Lang, code: &str) {
-    let Some(base) = builtin_lang(code) else {
+    let Some(base) = builtin_lang(code).or_else(|| builtin_lang("en")) else {
         return;
     };
     for (have, from) in [

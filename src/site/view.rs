@@ -129,7 +129,7 @@ pub struct ActualView {
     /// The note's number among the card's footnotes, when it has a note.
     pub note_no: Option<usize>,
     /// The source's number in its sector's list of table sources ([`SectorView::table_sources`]),
-    /// when the figure is a row of a history table.
+    /// set on the rows of a history table (`IndicatorView::actuals`), not on `latest`.
     pub source_no: Option<usize>,
     /// The note as HTML: escaped, with cited source keys linked ([`cite`]).
     pub note_html: Option<String>,
@@ -433,8 +433,10 @@ pub struct PlanView {
     pub header: PlanHeader,
     /// Document link.
     pub source_url: Option<String>,
-    /// Introduction as HTML.
+    /// Introduction as HTML, its headings under the overview page's title.
     pub overview_html: String,
+    /// The same one level deeper, under report.html's "overview" part.
+    pub overview_report_html: String,
     /// Sectors.
     /// Shared, so that `serve` can keep a sector's view for the next render without copying.
     /// Not serialised with the plan: rendering converts the sectors in parallel and adds them
@@ -767,6 +769,11 @@ pub fn plan_view_reusing(
             .overview_md
             .as_deref()
             .map(|m| markdown::to_html(m, 1, ""))
+            .unwrap_or_default(),
+        overview_report_html: plan
+            .overview_md
+            .as_deref()
+            .map(|m| markdown::to_html(m, 2, ""))
             .unwrap_or_default(),
         total: indicator_total + task_total,
         coverage,
@@ -1299,7 +1306,6 @@ pub fn cite(text: &str, sources: &Sources) -> String {
     out
 }
 
-/// Numbers the notes of a card's actuals 1, 2, … in order, for footnotes under its table.
 /// Numbers the sources of the sector's history tables in order of first citation and returns
 /// them, each once.
 fn number_table_sources(indicators: &mut [IndicatorView]) -> Vec<SourceView> {
@@ -1320,6 +1326,7 @@ fn number_table_sources(indicators: &mut [IndicatorView]) -> Vec<SourceView> {
     listed
 }
 
+/// Numbers the notes of a card's actuals 1, 2, … in order, for footnotes under its table.
 fn numbered_notes(actuals: impl Iterator<Item = ActualView>) -> Vec<ActualView> {
     let mut n = 0;
     actuals
