@@ -1458,11 +1458,18 @@ fn an_old_theme_language_file_gets_the_new_strings() {
         .filter(|l| !l.trim_start().starts_with("table_sources:"))
         .map(|l| format!("{l}\n"))
         .collect();
-    fs::write(i18n.join("fr.yaml"), fr.replace("name: English", "name: Français")).unwrap();
+    fs::write(
+        i18n.join("fr.yaml"),
+        fr.replace("name: English", "name: Français"),
+    )
+    .unwrap();
     fs::write(work.join("content/site.yaml"), "locale: fr\n").unwrap();
     let built = tiendo(&work, &["build"]);
     assert!(built.status.success(), "{:?}", text(&built));
     let html = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
-    assert!(html.contains(">Sources of the tables</h3>"), "English fallback");
+    assert!(
+        html.contains(">Sources of the tables</h3>"),
+        "English fallback"
+    );
     fs::remove_dir_all(&work).unwrap();
 }

@@ -215,13 +215,14 @@ pub fn draw(b: &Bullet<'_>) -> Option<String> {
     if let Some(v) = base {
         let x = s.px(v);
         // A pin under the track (⊥): not a triangle, which is the at-risk icon's shape.
+        // Its foot ends 2 px above the labels' tallest letters, whichever label lies under it.
         c.line(
-            vec![(x, TRACK_BOTTOM - 3), (x, TRACK_BOTTOM + 8)],
+            vec![(x, TRACK_BOTTOM - 3), (x, TRACK_BOTTOM + 5)],
             BASELINE,
             2,
         );
         c.line(
-            vec![(x - 4, TRACK_BOTTOM + 8), (x + 4, TRACK_BOTTOM + 8)],
+            vec![(x - 4, TRACK_BOTTOM + 5), (x + 4, TRACK_BOTTOM + 5)],
             BASELINE,
             2,
         );
@@ -301,7 +302,9 @@ fn target_marks(c: &mut Canvas, s: &Scale, target: &Target, base: Option<f64>) {
         }
         Target::Exactly(n) => {
             let x = s.px(n);
-            c.line(vec![(x, top - 6), (x, bottom + 6)], TARGET, 4);
+            // Thicker than a bound's mark; 5 px beyond the track leaves the labels above and
+            // below it clear of the line, Vietnamese dots below and marks above included.
+            c.line(vec![(x, top - 5), (x, bottom + 5)], TARGET, 4);
         }
         Target::Milestone { .. } => {}
     }
@@ -432,6 +435,58 @@ mod tests {
             format!("M{x} 40V56"),
         );
         assert!(subpaths(&svg).contains(&mark), "{svg}");
+    }
+
+    /// The y coordinates a subpath visits (`M x y`, `L x y`, `H x`, `V y`).
+    fn ys(d: &str) -> Vec<i32> {
+        let mut out = Vec::new();
+        let mut cmd = 'M';
+        let mut nums = Vec::new();
+        let flush = |cmd: char, nums: &mut Vec<i32>, out: &mut Vec<i32>| {
+            match cmd {
+                'M' | 'L' => out.extend(nums.chunks(2).filter_map(|p| p.get(1))),
+                'V' => out.extend(nums.iter()),
+                _ => {}
+            }
+            nums.clear();
+        };
+        for token in d.split_inclusive(|c: char| c.is_ascii_alphabetic() || c == ' ') {
+            let (num, next) = match token.chars().last() {
+                Some(c) if c.is_ascii_alphabetic() => (&token[..token.len() - 1], Some(c)),
+                _ => (token.trim_end(), None),
+            };
+            if let Ok(n) = num.parse() {
+                nums.push(n);
+            }
+            if let Some(c) = next {
+                flush(cmd, &mut nums, &mut out);
+                cmd = c;
+            }
+        }
+        flush(cmd, &mut nums, &mut out);
+        out
+    }
+
+    #[test]
+    fn marks_keep_clear_of_the_labels() {
+        // The labels under the track (12 px, baseline y 75) begin at about y 66 with their
+        // accents; the actual's label above it (13 px, baseline y 32) ends at about y 33 with
+        // dots below (ị, ạ). The baseline's pin and an exact target's line stay between.
+        for t in [Target::Exactly(7.0), Target::Range { min: 7.0, max: 7.5 }] {
+            let svg = draw(&bullet(t, Some(6.9))).unwrap();
+            let marks: Vec<i32> = subpaths(&svg)
+                .into_iter()
+                .filter(|(style, _)| {
+                    style.contains("stroke=\"#7a4d8f\"") || style.contains("stroke-width=\"4\"")
+                })
+                .flat_map(|(_, d)| ys(&d))
+                .collect();
+            assert!(marks.len() >= 3, "{svg}");
+            assert!(
+                marks.iter().all(|y| (33..=63).contains(y)),
+                "{t:?}: {marks:?} in {svg}"
+            );
+        }
     }
 
     #[test]
