@@ -1410,6 +1410,28 @@ fn history_rows_cite_sources_listed_once_in_full() {
         overview.contains("<h2>Bối cảnh</h2>"),
         "overview under the page's <h1>"
     );
+    // The updates table cites its sources the same way, in a list of its own.
+    let updates = fs::read_to_string(work.join("output/updates.html")).unwrap();
+    let cited: Vec<&str> = updates
+        .split("href=\"#us_")
+        .skip(1)
+        .filter_map(|p| p.split('"').next())
+        .collect();
+    assert!(cited.len() > 5, "{updates}");
+    for n in &cited {
+        assert!(updates.contains(&format!("<li id=\"us_{n}\">")), "#us_{n}");
+    }
+    assert_eq!(
+        updates.matches(&format!(">{long}</li>")).count(),
+        1,
+        "listed once"
+    );
+    let table = updates.split("<tbody>").nth(1).unwrap();
+    let table = table.split("</tbody>").next().unwrap();
+    assert!(
+        !table.contains(" title=\""),
+        "no title held only in a tooltip"
+    );
     fs::remove_dir_all(&work).unwrap();
 }
 

@@ -477,6 +477,8 @@ pub struct PlanView {
     pub task_matrix_chart: Option<String>,
     /// Reported actuals and task updates, newest first.
     pub updates: Vec<UpdateView>,
+    /// The sources the updates page's rows cite, once each, in order of first citation.
+    pub update_sources: Vec<SourceView>,
     /// The newest update's date as `YYYY-MM-DD` (for the feed).
     pub updated_iso: String,
     /// How many of `updates` the feed carries.
@@ -591,6 +593,8 @@ pub struct UpdateView {
     pub override_reason: Option<String>,
     /// Source.
     pub source: Option<SourceView>,
+    /// The source's number in the updates page's list ([`PlanView::update_sources`]).
+    pub source_no: Option<usize>,
     /// A stable id for the feed entry.
     pub key: String,
 }
@@ -648,6 +652,7 @@ fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
                     provisional: v.provisional,
                     override_reason: then.override_reason,
                     source: v.source,
+                    source_no: None,
                     key: format!("{}/{}/{}/{}", plan.id, i.id, a.period.code(), a.as_of),
                 }
             }
@@ -666,6 +671,7 @@ fn updates(plan: &Plan, rules: &Rules, lang: &Lang) -> Vec<UpdateView> {
                 provisional: false,
                 override_reason: None,
                 source: source_view(&u.source),
+                source_no: None,
                 key: format!("{}/{}/{}", plan.id, t.id, u.date),
             },
         })
@@ -751,8 +757,10 @@ pub fn plan_view_reusing(
     let (matrix, quiet) = matrix_rows(&sectors);
     let indicator_matrix = matrix_chart(plan, &matrix, lang, false);
     let task_matrix_chart = matrix_chart(plan, &matrix, lang, true);
-    let updates = updates(plan, rules, lang);
+    let mut updates = updates(plan, rules, lang);
+    let update_sources = number_sources(updates.iter_mut().map(|u| (&u.source, &mut u.source_no)));
     PlanView {
+        update_sources,
         feed_len: updates.len().min(FEED_SHOWN),
         updated_iso: updates
             .first()
@@ -1309,19 +1317,31 @@ pub fn cite(text: &str, sources: &Sources) -> String {
 /// Numbers the sources of the sector's history tables in order of first citation and returns
 /// them, each once.
 fn number_table_sources(indicators: &mut [IndicatorView]) -> Vec<SourceView> {
+    number_sources(
+        indicators
+            .iter_mut()
+            .filter(|i| i.history)
+            .flat_map(|i| i.actuals.iter_mut())
+            .map(|a| (&a.source, &mut a.source_no)),
+    )
+}
+
+/// Gives each cited source its number in a list, in order of first citation (a source is the
+/// same when its title and link are), and returns the list.
+fn number_sources<'a>(
+    citations: impl Iterator<Item = (&'a Option<SourceView>, &'a mut Option<usize>)>,
+) -> Vec<SourceView> {
     let mut numbers: HashMap<(Arc<str>, Option<Arc<str>>), usize> = HashMap::new();
     let mut listed = Vec::new();
-    for i in indicators.iter_mut().filter(|i| i.history) {
-        for a in &mut i.actuals {
-            let Some(src) = &a.source else { continue };
-            let n = *numbers
-                .entry((src.title.clone(), src.url.clone()))
-                .or_insert_with(|| {
-                    listed.push(src.clone());
-                    listed.len()
-                });
-            a.source_no = Some(n);
-        }
+    for (source, no) in citations {
+        let Some(src) = source else { continue };
+        let n = *numbers
+            .entry((src.title.clone(), src.url.clone()))
+            .or_insert_with(|| {
+                listed.push(src.clone());
+                listed.len()
+            });
+        *no = Some(n);
     }
     listed
 }
