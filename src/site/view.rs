@@ -350,6 +350,7 @@ impl SectorView {
         self.commentary_html = String::new();
         self.indicators = Vec::new();
         self.tasks = Vec::new();
+        self.table_sources = Vec::new();
         self.indicator_chart = None;
         self.task_chart = None;
     }
