@@ -55,7 +55,7 @@ fn bullet() -> Bullet<'static> {
         actual: Some(7.02),
         actual_label: Some("7,02 %".into()),
         provisional: false,
-        baseline: Some((5.72, "2023: 5,72 %".into())),
+        baseline: Some((5.72, "2023: 5,72 %".into(), "2023".into())),
         expected: None,
         bound_labels: bounds(&target, Some(5.72))
             .iter()

@@ -1502,6 +1502,7 @@ fn charts(
             (
                 b.value,
                 format!("{}: {}", b.period, lang.quantity(b.value, &i.unit)),
+                b.period.to_string(),
             )
         }),
         expected: a.expected,

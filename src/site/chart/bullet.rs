@@ -29,8 +29,9 @@ pub struct Bullet<'a> {
     pub actual_label: Option<String>,
     /// Partial-year or estimated.
     pub provisional: bool,
-    /// Baseline value and its label, e.g. `2023: 5,72 %`.
-    pub baseline: Option<(f64, String)>,
+    /// Baseline value, its label (`2023: 5,72 %`) and a shorter one (`2023`) for when the
+    /// label cannot sit over its pin.
+    pub baseline: Option<(f64, String, String)>,
     /// Pro-rata target for a partial cumulative value.
     pub expected: Option<Target>,
     /// Labels for the target's bounds, in the order of `bounds(target)`.
@@ -139,7 +140,7 @@ pub fn bounds(target: &Target, baseline: Option<f64>) -> Vec<f64> {
 
 /// Every value the chart places: bounds, actual, baseline and pro-rata bounds.
 fn values(b: &Bullet<'_>) -> Vec<f64> {
-    let base = b.baseline.as_ref().map(|(v, _)| *v);
+    let base = b.baseline.as_ref().map(|(v, ..)| *v);
     let mut values = bounds(&b.target, base);
     values.extend(b.actual);
     values.extend(base);
@@ -171,7 +172,7 @@ pub fn draw(b: &Bullet<'_>) -> Option<String> {
     if matches!(b.target, Target::Milestone { .. }) {
         return None;
     }
-    let base = b.baseline.as_ref().map(|(v, _)| *v);
+    let base = b.baseline.as_ref().map(|(v, ..)| *v);
     let (kind, s) = scale(b);
     // Drawn on the full canvas; the view box starts below the unused top band.
     let mut c = Canvas::new(WIDTH as u32, HEIGHT as u32).crop_top(TOP);
@@ -335,10 +336,10 @@ fn labels(c: &mut Canvas, s: &Scale, b: &Bullet<'_>, base: Option<f64>, ticks: &
             items = vec![(b.target_label.clone(), centre, 0, MUTED)];
         }
     }
-    if let Some((v, l)) = &b.baseline {
+    if let Some((v, l, _)) = &b.baseline {
         items.push((l.clone(), s.px(*v), 1, BASELINE));
     }
-    let slots: Vec<Slot> = items
+    let mut slots: Vec<Slot> = items
         .iter()
         .map(|(l, x, p, _)| Slot {
             x: *x,
@@ -346,8 +347,25 @@ fn labels(c: &mut Canvas, s: &Scale, b: &Bullet<'_>, base: Option<f64>, ticks: &
             priority: *p,
         })
         .collect();
+    let mut placed = place(&slots, WIDTH, 6);
+    // The baseline's label names its pin only while it lies under it: pushed aside by the
+    // target's label it would name that instead. Then only the year, or nothing (the card
+    // states the baseline in words).
+    if let (Some((v, _, short)), Some(k)) = (&b.baseline, items.len().checked_sub(1)) {
+        let pin = s.px(*v);
+        let over =
+            |left: Option<i32>, width: i32| left.is_some_and(|l| l <= pin && pin <= l + width);
+        if !over(placed[k], slots[k].width) {
+            items[k].0 = short.clone();
+            slots[k].width = text_width(short, FONT - 1);
+            placed = place(&slots, WIDTH, 6);
+            if !over(placed[k], slots[k].width) {
+                placed[k] = None;
+            }
+        }
+    }
     let mut taken = Vec::new();
-    for (((l, _, _, col), left), slot) in items.iter().zip(place(&slots, WIDTH, 6)).zip(&slots) {
+    for (((l, _, _, col), left), slot) in items.iter().zip(placed).zip(&slots) {
         if let Some(left) = left {
             c.text(l, left, 72, FONT - 1, *col, Align::Start);
             taken.push((left, left + slot.width));
@@ -384,7 +402,7 @@ mod tests {
             actual,
             actual_label: actual.map(|v| format!("{v} %")),
             provisional: false,
-            baseline: Some((5.72, "2023: 5,72 %".into())),
+            baseline: Some((5.72, "2023: 5,72 %".into(), "2023".into())),
             expected: None,
             bound_labels: bounds(&target, Some(5.72))
                 .iter()
@@ -486,6 +504,35 @@ mod tests {
                 marks.iter().all(|y| (33..=63).contains(y)),
                 "{t:?}: {marks:?} in {svg}"
             );
+        }
+    }
+
+    #[test]
+    fn a_baseline_label_lies_over_its_pin_or_is_left_out() {
+        // (target, actual, baseline, label shown): a pin far from other labels keeps its
+        // whole label; one just past the target's label has room for its year only; one
+        // under the target's label gets none.
+        for (target, actual, base, shown) in [
+            (Target::AtLeast(8.0), 8.5, 3.0, Some("2023: 3 %")),
+            (Target::AtLeast(5.0), 6.0, 6.1, Some("2023")),
+            (Target::AtLeast(5.0), 6.0, 5.4, None),
+        ] {
+            let mut b = bullet(target, Some(actual));
+            b.baseline = Some((base, "2023: 3 %".into(), "2023".into()));
+            b.bound_labels = vec!["5 tỷ USD".into()];
+            let (_, s) = scale(&b);
+            let svg = draw(&b).unwrap();
+            let label = svg.split("fill=\"#7a4d8f\" x=\"").nth(1).map(|r| {
+                let x = r.split('"').next().unwrap().parse::<i32>().unwrap();
+                let text = r.split_once('>').unwrap().1.split('<').next().unwrap();
+                (x, text)
+            });
+            assert_eq!(label.map(|l| l.1), shown, "{base}: {svg}");
+            if let Some((left, text)) = label {
+                let pin = s.px(base);
+                let width = text_width(text, FONT - 1);
+                assert!(left <= pin && pin <= left + width, "{base}: {svg}");
+            }
         }
     }
 
