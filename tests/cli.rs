@@ -599,13 +599,28 @@ fn builds_are_byte_identical() {
 fn duplicate_ids(html: &str) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     let mut dups = Vec::new();
-    for part in html.split(" id=\"").skip(1) {
-        let id = part.split('"').next().unwrap_or_default().to_string();
-        if !seen.insert(id.clone()) {
-            dups.push(id);
+    for id in quoted_after(html, " id=\"") {
+        if !seen.insert(id) {
+            dups.push(id.to_string());
         }
     }
     dups
+}
+
+/// The quoted value after each `marker` in `html`: `quoted_after(html, " id=\"")` is every id.
+fn quoted_after<'a>(html: &'a str, marker: &str) -> Vec<&'a str> {
+    html.split(marker)
+        .skip(1)
+        .filter_map(|p| p.split('"').next())
+        .collect()
+}
+
+/// Each stretch of `html` from an `open` to the next `close`, both left out.
+fn sections<'a>(html: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    html.split(open)
+        .skip(1)
+        .filter_map(|p| p.split(close).next())
+        .collect()
 }
 
 #[test]
@@ -657,11 +672,7 @@ fn report_and_digest_are_single_files_for_email() {
         );
     }
     // In-page links only: the report must work as a lone attachment.
-    for href in report
-        .split("href=\"")
-        .skip(1)
-        .map(|r| r.split('"').next().unwrap())
-    {
+    for href in quoted_after(&report, "href=\"") {
         assert!(
             href.starts_with('#')
                 || href.starts_with("http")
@@ -1018,16 +1029,9 @@ fn footnote_ids_are_prefixed_and_unique_across_sectors() {
     for page in ["sectors/kinh-te.html", "sectors/xa-hoi.html", "report.html"] {
         let html = fs::read_to_string(work.join("output").join(page)).unwrap();
         assert_eq!(duplicate_ids(&html), Vec::<String>::new(), "{page}");
-        let ids: std::collections::BTreeSet<&str> = html
-            .split(" id=\"")
-            .skip(1)
-            .filter_map(|p| p.split('"').next())
-            .collect();
-        let targets: Vec<&str> = html
-            .split("<sup class=\"footnote-reference\"><a href=\"#")
-            .skip(1)
-            .filter_map(|p| p.split('"').next())
-            .collect();
+        let ids: std::collections::BTreeSet<&str> =
+            quoted_after(&html, " id=\"").into_iter().collect();
+        let targets = quoted_after(&html, "<sup class=\"footnote-reference\"><a href=\"#");
         assert!(targets.len() >= 2, "{page}: footnote references");
         for t in targets {
             assert!(t.starts_with("fn-") && ids.contains(t), "{page}: #{t}");
@@ -1324,21 +1328,15 @@ fn history_rows_cite_sources_listed_once_in_full() {
     for page in ["sectors/xa-hoi.html", "report.html"] {
         let html = fs::read_to_string(work.join("output").join(page)).unwrap();
         assert_eq!(duplicate_ids(&html), Vec::<String>::new(), "{page}");
-        for target in html
-            .split("href=\"#ts-")
-            .skip(1)
-            .filter_map(|p| p.split('"').next())
-        {
+        for target in quoted_after(&html, "href=\"#ts-") {
             assert!(
                 html.contains(&format!(" id=\"ts-{target}\"")),
                 "{page}: #ts-{target}"
             );
         }
         // The report has a list per sector.
-        let list = html
-            .split("<ol class=\"sources table-sources\">")
-            .skip(1)
-            .filter_map(|rest| rest.split("</ol>").next())
+        let list = sections(&html, "<ol class=\"sources table-sources\">", "</ol>")
+            .into_iter()
             .find(|l| l.contains("ts-xa-hoi_"))
             .unwrap_or_else(|| panic!("{page}: no list of table sources"));
         // Cited in order, each once: BC9T, the long title, the address.
@@ -1351,17 +1349,14 @@ fn history_rows_cite_sources_listed_once_in_full() {
             ),
             "{page}"
         );
-        let rows: Vec<&str> = html
-            .split("<table class=\"actuals stack\">")
-            .skip(1)
-            .filter_map(|t| t.split("</table>").next())
+        let rows: Vec<&str> = sections(&html, "<table class=\"actuals stack\">", "</table>")
+            .into_iter()
             .filter(|t| t.contains("ts-xa-hoi_"))
             .collect();
         assert_eq!(rows.len(), 2, "{page}: two history tables");
         let cited: Vec<&str> = rows
             .iter()
-            .flat_map(|t| t.split("<a href=\"#").skip(1))
-            .filter_map(|p| p.split('"').next())
+            .flat_map(|t| quoted_after(t, "<a href=\"#"))
             .collect();
         assert_eq!(
             cited,
@@ -1412,11 +1407,7 @@ fn history_rows_cite_sources_listed_once_in_full() {
     );
     // The updates table cites its sources the same way, in a list of its own.
     let updates = fs::read_to_string(work.join("output/updates.html")).unwrap();
-    let cited: Vec<&str> = updates
-        .split("href=\"#us_")
-        .skip(1)
-        .filter_map(|p| p.split('"').next())
-        .collect();
+    let cited = quoted_after(&updates, "href=\"#us_");
     assert!(cited.len() > 5, "{updates}");
     for n in &cited {
         assert!(updates.contains(&format!("<li id=\"us_{n}\">")), "#us_{n}");
@@ -1426,8 +1417,7 @@ fn history_rows_cite_sources_listed_once_in_full() {
         1,
         "listed once"
     );
-    let table = updates.split("<tbody>").nth(1).unwrap();
-    let table = table.split("</tbody>").next().unwrap();
+    let table = sections(&updates, "<tbody>", "</tbody>")[0];
     assert!(
         !table.contains(" title=\""),
         "no title held only in a tooltip"
@@ -1443,12 +1433,15 @@ fn an_old_theme_language_file_gets_the_new_strings() {
     let (work, _) = every_kind_project("old-lang");
     let i18n = work.join("themes/default/i18n");
     fs::create_dir_all(&i18n).unwrap();
+    // The built-in file as it was before `table_sources:` was added.
+    let older = |text: &str| -> String {
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with("table_sources:"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
     let vi = include_str!("../themes/default/i18n/vi.yaml");
-    let old: String = vi
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("table_sources:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let old = older(vi);
     assert!(old.len() < vi.len());
     // Its chart description still asks for every figure.
     let old = old.replace("Nguồn số liệu", "Các nguồn").replace(
@@ -1474,12 +1467,7 @@ fn an_old_theme_language_file_gets_the_new_strings() {
         "{{points}} filled"
     );
     // A language tiendo does not ship gets the new strings in English rather than failing.
-    let en = include_str!("../themes/default/i18n/en.yaml");
-    let fr: String = en
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("table_sources:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let fr = older(include_str!("../themes/default/i18n/en.yaml"));
     fs::write(
         i18n.join("fr.yaml"),
         fr.replace("name: English", "name: Français"),

@@ -4,6 +4,7 @@
 //! written by the author (`[^main]`) and would otherwise become the element id as written.
 
 use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -142,6 +143,39 @@ impl Footnotes {
     }
 }
 
+/// Writes a rendered HTML fragment to `out` with every heading one level deeper (`<h2 id="x">`
+/// becomes `<h3 id="x">`; `<h6>` stays); the text keeps its length. Text from content is always
+/// escaped, so `<h` followed by a digit only occurs in markup from the theme and from Markdown
+/// headings.
+pub fn demote_headings_into(html: &str, out: &mut dyn Write) -> io::Result<()> {
+    let bytes = html.as_bytes();
+    let mut done = 0;
+    for lt in memchr::memchr_iter(b'<', bytes) {
+        let h = if bytes.get(lt + 1) == Some(&b'/') {
+            lt + 2
+        } else {
+            lt + 1
+        };
+        let (Some(b'h'), Some(&d @ b'1'..=b'5'), Some(b'>' | b' ')) =
+            (bytes.get(h), bytes.get(h + 1), bytes.get(h + 2))
+        else {
+            continue;
+        };
+        out.write_all(&bytes[done..h + 1])?;
+        out.write_all(&[d + 1])?;
+        done = h + 2;
+    }
+    out.write_all(&bytes[done..])
+}
+
+/// [`demote_headings_into`] a new string.
+pub fn demote_headings(html: &str) -> String {
+    let mut out = Vec::with_capacity(html.len());
+    // Writing to a Vec cannot fail, and only ASCII digits change, so the text stays UTF-8.
+    let _ = demote_headings_into(html, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Keeps web, mail and relative links; anything else (`javascript:`, `data:`, `file:`) becomes `#`.
 pub fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     if is_safe_url(&url) {
@@ -269,5 +303,19 @@ mod tests {
         assert!(html.contains("href=\"p.html#a:b\""));
         assert!(!is_safe_url("data:text/html,x"));
         assert!(is_safe_url("mailto:a@b.vn"));
+    }
+
+    #[test]
+    fn headings_move_one_level_deeper() {
+        assert_eq!(
+            demote_headings(r#"<h2 id="a">A</h2><h3>B</h3><h5>C</h5><h6>D</h6>"#),
+            r#"<h3 id="a">A</h3><h4>B</h4><h6>C</h6><h6>D</h6>"#
+        );
+    }
+
+    #[test]
+    fn other_markup_and_text_stay() {
+        let html = "<header><hr><html>&lt;h2&gt; <h2x> <p>h2</p> <svg><text>h1</text></svg> đ <h";
+        assert_eq!(demote_headings(html), html);
     }
 }

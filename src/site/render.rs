@@ -62,31 +62,6 @@ pub struct PlanValues {
 /// A sector's template value and its body, as a render made them.
 pub type SectorValue = (Value, Value);
 
-/// Writes a rendered HTML fragment to `out` with every heading one level deeper (`<h2 id="x">`
-/// becomes `<h3 id="x">`; `<h6>` stays); the text keeps its length. Text from content is always
-/// escaped, so `<h` followed by a digit only occurs in markup from the theme and from Markdown
-/// headings.
-fn demote_headings_into(html: &str, out: &mut dyn Write) -> io::Result<()> {
-    let bytes = html.as_bytes();
-    let mut done = 0;
-    for lt in memchr::memchr_iter(b'<', bytes) {
-        let h = if bytes.get(lt + 1) == Some(&b'/') {
-            lt + 2
-        } else {
-            lt + 1
-        };
-        let (Some(b'h'), Some(&d @ b'1'..=b'5'), Some(b'>' | b' ')) =
-            (bytes.get(h), bytes.get(h + 1), bytes.get(h + 2))
-        else {
-            continue;
-        };
-        out.write_all(&bytes[done..h + 1])?;
-        out.write_all(&[d + 1])?;
-        done = h + 2;
-    }
-    out.write_all(&bytes[done..])
-}
-
 /// What report.html's template sees as each sector's body: a marker, `\0N\0`, filled in by
 /// [`Filled`]. Content can never hold a NUL (`read::control` refuses it), so a marker
 /// cannot be forged.
@@ -156,7 +131,7 @@ impl<'a> Filled<'a> {
         let mut done = 0;
         for &(at, end, n) in &self.markers {
             out.write_all(&self.page[done..at])?;
-            demote_headings_into(self.body(n), out)?;
+            crate::markdown::demote_headings_into(self.body(n), out)?;
             done = end;
         }
         out.write_all(&self.page[done..])
@@ -408,13 +383,7 @@ impl<'a> Templates<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Filled, Value, body_markers, demote_headings_into};
-
-    fn demote_headings(html: &str) -> String {
-        let mut out = Vec::new();
-        demote_headings_into(html, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
-    }
+    use super::{Filled, Value, body_markers};
 
     fn fill_bodies(page: &[u8], bodies: &[Value]) -> String {
         let filled = Filled::new(page, bodies);
@@ -445,19 +414,5 @@ mod tests {
             "<h1>P</h1><h4>B</h4><hr><h3 id=\"a\">A</h3><p>x</p><p>\0</p>\0<h4>B</h4>",
             "each marker becomes its body; a lone NUL that is no marker stays"
         );
-    }
-
-    #[test]
-    fn headings_move_one_level_deeper() {
-        assert_eq!(
-            demote_headings(r#"<h2 id="a">A</h2><h3>B</h3><h5>C</h5><h6>D</h6>"#),
-            r#"<h3 id="a">A</h3><h4>B</h4><h6>C</h6><h6>D</h6>"#
-        );
-    }
-
-    #[test]
-    fn other_markup_and_text_stay() {
-        let html = "<header><hr><html>&lt;h2&gt; <h2x> <p>h2</p> <svg><text>h1</text></svg> đ <h";
-        assert_eq!(demote_headings(html), html);
     }
 }

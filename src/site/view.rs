@@ -436,7 +436,7 @@ pub struct PlanView {
     pub source_url: Option<String>,
     /// Introduction as HTML, its headings under the overview page's title.
     pub overview_html: String,
-    /// The same one level deeper, under report.html's "overview" part.
+    /// The same with every heading one level deeper, under report.html's "overview" part.
     pub overview_report_html: String,
     /// Sectors.
     /// Shared, so that `serve` can keep a sector's view for the next render without copying.
@@ -758,6 +758,11 @@ pub fn plan_view_reusing(
     let (matrix, quiet) = matrix_rows(&sectors);
     let indicator_matrix = matrix_chart(plan, &matrix, lang, false);
     let task_matrix_chart = matrix_chart(plan, &matrix, lang, true);
+    let overview_html = plan
+        .overview_md
+        .as_deref()
+        .map(|m| markdown::to_html(m, 1, ""))
+        .unwrap_or_default();
     let mut updates = updates(plan, rules, lang);
     let update_sources = number_sources(updates.iter_mut().map(|u| (&u.source, &mut u.source_no)));
     PlanView {
@@ -774,16 +779,8 @@ pub fn plan_view_reusing(
             .source_url
             .clone()
             .filter(|u| crate::weburl::is_acceptable(u)),
-        overview_html: plan
-            .overview_md
-            .as_deref()
-            .map(|m| markdown::to_html(m, 1, ""))
-            .unwrap_or_default(),
-        overview_report_html: plan
-            .overview_md
-            .as_deref()
-            .map(|m| markdown::to_html(m, 2, ""))
-            .unwrap_or_default(),
+        overview_report_html: markdown::demote_headings(&overview_html),
+        overview_html,
         total: indicator_total + task_total,
         coverage,
         reported_indicators,
