@@ -28,13 +28,12 @@ fn status(c: &mut Criterion) {
     let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
     let mut diags = Vec::new();
     let content = tiendo::load::load(root, 10 << 20, &mut diags);
-    let site = tiendo::validate::validate(
-        &content,
-        &["vi".into()],
-        tiendo::validate::Locations::Skip,
-        &mut diags,
-    )
-    .expect("the bundled plan is valid");
+    let skip = tiendo::validate::Locations::Skip;
+    let plans = (content.plans.iter())
+        .map(|p| tiendo::validate::one_plan(p, "vi", skip, &mut diags))
+        .collect::<Option<_>>()
+        .expect("the bundled plan is valid");
+    let site = tiendo::validate::site(content.site.as_ref(), &["vi".into()], plans, &mut diags);
     let plan = &site.plans[0];
     let count: usize = plan.sectors.iter().map(|s| s.indicators.len()).sum();
     let mut g = c.benchmark_group("status");

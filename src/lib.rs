@@ -92,6 +92,7 @@ pub mod session;
 pub mod diagnostic;
 pub mod init;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -159,9 +160,18 @@ pub(crate) fn project_dir(content: &Path) -> PathBuf {
 pub(crate) struct Prepared {
     site: model::Site,
     theme: theme::Theme,
-    dirs: std::collections::BTreeMap<String, PathBuf>,
+    dirs: BTreeMap<String, PathBuf>,
     /// The files as read, kept only for `serve` (see [`prepare`]).
     sources: Option<load::Content>,
+}
+
+/// A plan as [`prepare`] keeps it once read and checked.
+struct Checked {
+    plan: Option<model::Plan>,
+    /// Its id and folder.
+    dir: Option<(String, PathBuf)>,
+    /// Its files as read, for `serve` only.
+    source: Option<load::PlanSource>,
 }
 
 /// What a run keeps after rendering.
@@ -182,13 +192,25 @@ fn prepare(
     timings: &mut Timings,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Prepared> {
-    let content = load::load(&opts.content, opts.max_file_bytes, diags);
-    timings.lap("load and parse");
-    let dirs = content
-        .plans
-        .iter()
-        .filter_map(|p| Some((p.id.clone(), p.file.path.parent()?.to_path_buf())))
-        .collect();
+    // Each plan is checked on the thread that read it, as soon as it is read; a build then
+    // drops its files, a `serve` keeps them.
+    let content = load::load_each(
+        &opts.content,
+        opts.max_file_bytes,
+        diags,
+        &|locale, source, found| Checked {
+            plan: validate::one_plan(&source, locale, locations, found),
+            dir: (source.file.path.parent()).map(|d| (source.id.clone(), d.to_path_buf())),
+            source: (run == Run::Kept).then_some(source),
+        },
+    );
+    timings.lap("load, parse and check plans");
+    let (mut dirs, mut plans, mut sources) = (BTreeMap::new(), Vec::new(), Vec::new());
+    for checked in content.plans {
+        dirs.extend(checked.dir);
+        plans.extend(checked.plan);
+        sources.extend(checked.source);
+    }
     let theme_name = opts
         .theme
         .clone()
@@ -226,14 +248,17 @@ fn prepare(
         .map(|t| t.langs.keys().cloned().collect())
         .unwrap_or_default();
     timings.lap("theme");
-    let site = validate::validate(&content, &locales, locations, diags);
-    let sources = (run == Run::Kept).then_some(content);
-    timings.lap("validate");
+    let site = validate::site(content.site.as_ref(), &locales, plans, diags);
+    let sources = (run == Run::Kept).then(|| load::Content {
+        site: content.site,
+        plans: sources,
+    });
+    timings.lap("check site");
     if has_errors(diags) {
         return None;
     }
     Some(Prepared {
-        site: site?,
+        site,
         theme: theme?,
         dirs,
         sources,

@@ -2,17 +2,16 @@
 //! collected with its file, line and column; the model is only used when there are none.
 
 use chrono::{Datelike, NaiveDate};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Loc, closest};
 use crate::input::{self, ActualValue, Direction, SeriesKind};
-use crate::load::{Content, PlanSource, SectorSource, Text};
+use crate::load::{PlanSource, SectorSource, Text};
 use crate::model::*;
 use crate::period::{self, Period};
 use crate::status::Status;
-use crate::yaml::Spans;
+use crate::yaml::{Doc, Spans};
 
 /// Figures and task updates from a plan's spreadsheet, merged into its sectors.
 #[path = "updates.rs"]
@@ -255,16 +254,21 @@ pub fn is_safe_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Builds the site model, adding every problem to `diags`. `locales` are those the theme offers.
-/// With [`Locations::Record`], indicators, actuals and tasks remember where they are written
-/// (for `check`).
-pub fn validate(
-    content: &Content,
+/// Builds the site model from site.yaml (`site`) and the plans checked by [`one_plan`],
+/// adding every problem to `diags`. `locales` are those the theme offers.
+pub fn site(
+    site: Option<&(Text, Doc<input::SiteFile>)>,
     locales: &[String],
-    locations: Locations,
+    mut plans: Vec<Plan>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Site> {
-    let settings = match &content.site {
+) -> Site {
+    let Settings {
+        title,
+        locale,
+        base_url,
+        theme,
+        email,
+    } = match site {
         Some((file, doc)) => site_settings(file, doc, locales, diags),
         None => Settings {
             title: None,
@@ -274,28 +278,6 @@ pub fn validate(
             email: Email::default(),
         },
     };
-    let Settings {
-        title,
-        locale,
-        base_url,
-        theme,
-        email,
-    } = settings;
-    let texts = Texts::of(&locale);
-    // Plans are independent: check them in parallel, keeping their problems in order.
-    let checked: Vec<(Option<Plan>, Vec<Diagnostic>)> = content
-        .plans
-        .par_iter()
-        .map(|source| {
-            let mut found = Vec::new();
-            (plan(source, texts, locations, &mut found), found)
-        })
-        .collect();
-    let mut plans = Vec::new();
-    for (p, found) in checked {
-        diags.extend(found);
-        plans.extend(p);
-    }
     // By `order` where given, the others after them by folder name.
     plans.sort_by(|a, b| {
         let key = |p: &Plan| (p.order.is_none(), p.order, p.id.clone());
@@ -305,19 +287,26 @@ pub fn validate(
         [only] => only.title.clone(),
         _ => "tiendo".to_string(),
     });
-    Some(Site {
+    Site {
         title,
         locale,
         base_url,
         theme,
         email,
         plans,
-    })
+    }
 }
 
-/// Checks one plan again (for `serve`, after its files changed), for a site in `locale`.
-pub fn one_plan(source: &PlanSource, locale: &str, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
-    plan(source, Texts::of(locale), Locations::Skip, diags)
+/// Checks one plan of a site in `locale` (site.yaml's, or `vi`), adding its problems to
+/// `diags`. With [`Locations::Record`], indicators, actuals and tasks remember where they are
+/// written (for `check`).
+pub fn one_plan(
+    source: &PlanSource,
+    locale: &str,
+    locations: Locations,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Plan> {
+    plan(source, Texts::of(locale), locations, diags)
 }
 
 /// What site.yaml sets.
@@ -331,7 +320,7 @@ struct Settings {
 
 fn site_settings(
     file: &Text,
-    doc: &crate::yaml::Doc<input::SiteFile>,
+    doc: &Doc<input::SiteFile>,
     locales: &[String],
     diags: &mut Vec<Diagnostic>,
 ) -> Settings {

@@ -181,7 +181,9 @@ impl Session {
         for (id, files) in changed {
             let mut found = Vec::new();
             let source = self.reload(id, files, &reader, &mut found);
-            if let Some(plan) = source.and_then(|s| validate::one_plan(s, &locale, &mut found)) {
+            if let Some(plan) = source
+                .and_then(|s| validate::one_plan(s, &locale, validate::Locations::Skip, &mut found))
+            {
                 plans.push(plan);
             }
             diags.extend(found);

@@ -24,13 +24,14 @@ pub struct Text {
     pub text: Arc<str>,
 }
 
-/// Everything read from a content folder.
-#[derive(Debug, Default)]
-pub struct Content {
+/// Everything read from a content folder: its plans as read ([`PlanSource`]), or as
+/// [`load_each`] made them.
+#[derive(Debug)]
+pub struct Content<P = PlanSource> {
     /// `site.yaml`, if present.
     pub site: Option<(Text, Doc<SiteFile>)>,
     /// Plans, ordered by id.
-    pub plans: Vec<PlanSource>,
+    pub plans: Vec<P>,
 }
 
 /// One plan folder.
@@ -203,7 +204,25 @@ impl Reader {
 
 /// Reads and parses everything under `root`, adding every problem to `diags`.
 pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content {
-    let mut content = Content::default();
+    load_each(root, max_bytes, diags, &|_, source, _| source)
+}
+
+/// Reads and parses everything under `root` like [`load`], handing each plan as soon as it
+/// is read to `each`, with the site's language, on the thread that read it. A build checks
+/// the plan there and drops its files: all plans' parsed files are then never held at once,
+/// and the memory one plan's files took is reused for the next instead of being taken fresh
+/// from the system, which must zero it first.
+pub fn load_each<P: Send>(
+    root: &Path,
+    max_bytes: u64,
+    diags: &mut Vec<Diagnostic>,
+    each: &(dyn Fn(&str, PlanSource, &mut Vec<Diagnostic>) -> P + Sync),
+) -> Content<P> {
+    let mut content = Content {
+        site: None,
+        plans: Vec::new(),
+    };
+    let mut locale = "vi".to_string();
     let mut reader = Reader::new(root, max_bytes);
     if !root.is_dir() {
         diags.push(
@@ -218,7 +237,10 @@ pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content
     {
         match yaml::parse::<SiteFile>(&site_path, &text.text) {
             Ok(doc) => {
-                reader = reader.with_lang(doc.value.locale.as_deref().unwrap_or("vi"));
+                if let Some(l) = &doc.value.locale {
+                    locale.clone_from(l);
+                }
+                reader = reader.with_lang(&locale);
                 content.site = Some((text, doc));
             }
             Err(d) => diags.push(d),
@@ -243,12 +265,13 @@ pub fn load(root: &Path, max_bytes: u64, diags: &mut Vec<Diagnostic>) -> Content
     }
     duplicate_plan_ids(root, &plan_dirs, diags);
     // Plans and their sector files are read and parsed in parallel; problems are merged in order.
-    let loaded: Vec<(Option<PlanSource>, Vec<Diagnostic>)> = plan_dirs
+    let loaded: Vec<(Option<P>, Vec<Diagnostic>)> = plan_dirs
         .par_iter()
         .filter(|dir| *dir != root)
         .map(|dir| {
             let mut found = Vec::new();
-            (load_plan(dir, &reader, &mut found), found)
+            let plan = load_plan(dir, &reader, &mut found);
+            (plan.map(|p| each(&locale, p, &mut found)), found)
         })
         .collect();
     for (plan, found) in loaded {
