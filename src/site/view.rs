@@ -11,8 +11,9 @@ use crate::chart;
 use crate::format::Lang;
 use crate::markdown;
 use crate::model::{
-    Actual, Indicator, Plan, Sector, SeriesKind, Source, Sources, Target, Task, Value,
+    Actual, Baseline, Indicator, Plan, Sector, SeriesKind, Source, Sources, Target, Task, Value,
 };
+use crate::period::{Period, Span};
 use crate::routes;
 use crate::status::{self, Assessment, GROUPS, Group, PlanStatus, Rules, SectorStatus, Status};
 
@@ -1191,10 +1192,13 @@ fn indicator_view(
         wording: i.wording.as_deref().map(|w| prose.text(w)),
         kind: target_kind(&i.target),
         target,
-        baseline: i
-            .baseline
-            .as_ref()
-            .map(|b| format!("{} ({})", lang.quantity(b.value, &i.unit), b.period)),
+        baseline: i.baseline.as_ref().map(|b| {
+            format!(
+                "{} ({})",
+                lang.quantity(b.value, &i.unit),
+                baseline_period(b, lang)
+            )
+        }),
         change: change_text(i, a, lang),
         history: actuals.len() > 1,
         history_notes: actuals.iter().any(|x| x.note_no.is_some()),
@@ -1373,10 +1377,20 @@ fn change_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
         "change_from_baseline",
         &[
             ("diff", &format!("{sign}{amount}")),
-            ("period", &b.period),
+            ("period", &baseline_period(b, lang)),
             ("baseline", &lang.quantity(b.value, &i.unit)),
         ],
     ))
+}
+
+/// A baseline's period as readers see it: a year as written (`2023`, short enough for a
+/// chart label and clear in any language), any other period code in words (`2023-06` is
+/// "Tháng 6/2023"), anything else as written.
+fn baseline_period(b: &Baseline, lang: &Lang) -> String {
+    match Period::parse(&b.period) {
+        Some(p) if p.span != Span::Year => lang.period(&p),
+        _ => b.period.clone(),
+    }
 }
 
 fn capitalise(s: &str) -> String {
@@ -1496,11 +1510,9 @@ fn charts(
         actual_label: latest_number.map(|v| lang.quantity(v, &i.unit)),
         provisional: a.provisional,
         baseline: i.baseline.as_ref().map(|b| {
-            (
-                b.value,
-                format!("{}: {}", b.period, lang.quantity(b.value, &i.unit)),
-                b.period.to_string(),
-            )
+            let period = baseline_period(b, lang);
+            let label = format!("{period}: {}", lang.quantity(b.value, &i.unit));
+            (b.value, label, period)
         }),
         expected: a.expected,
         bound_labels,
@@ -1564,7 +1576,7 @@ fn series_chart(i: &Indicator, target_text: &str, lang: &Lang) -> Option<String>
         .map(|(_, v)| lang.quantity(*v, &i.unit))
         .unwrap_or_default();
     let baseline_legend = match &i.baseline {
-        Some(b) => format!("{} {}", lang.t("legend_baseline"), b.period),
+        Some(b) => format!("{} {}", lang.t("legend_baseline"), baseline_period(b, lang)),
         None => String::new(),
     };
     let s = chart::series::Series {
@@ -1676,6 +1688,25 @@ mod tests {
         assert_eq!(bars(-2.0, Target::AtLeast(5.0)), None);
         let due = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
         assert_eq!(bars(1.0, Target::Milestone { due }), None);
+    }
+
+    #[test]
+    fn a_baseline_period_code_is_shown_in_words_and_a_year_as_written() {
+        let (vi, en) = (crate::format::tests::vi(), crate::format::tests::en());
+        let period = |p: &str, lang: &Lang| {
+            let b = Baseline {
+                value: 39.0,
+                period: p.into(),
+                source: None,
+                note: None,
+            };
+            baseline_period(&b, lang)
+        };
+        assert_eq!(period("2023-06", &vi), "Tháng 6/2023");
+        assert_eq!(period("2023-Q4", &vi), "Quý IV/2023");
+        assert_eq!(period("2023-06", &en), "June 2023");
+        assert_eq!(period("2023", &vi), "2023");
+        assert_eq!(period("cuối năm 2023", &vi), "cuối năm 2023");
     }
 
     #[test]
