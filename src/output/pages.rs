@@ -4,7 +4,7 @@
 
 use tera::Value;
 
-use crate::render::{Filled, Job, body_markers};
+use crate::render::{Filled, Job, body_marker, body_markers};
 use crate::routes::{NOT_FOUND, PlanPage, Title};
 use crate::unit::{Emit, Output, Piece, PlanCx, SiteCx};
 use crate::view::SectorLink;
@@ -32,7 +32,7 @@ impl Output for PlanPage {
         });
         match page {
             Ok(page) if self.bodies => {
-                let filled = Filled::new(&page.bytes, &cx.values.bodies);
+                let filled = Filled::new(&page.bytes, &cx.values.bodies, true);
                 out.put_streamed(page.path.clone(), filled.size(), &mut |w| {
                     filled.write_to(w)
                 });
@@ -55,7 +55,7 @@ impl Output for SectorPages {
             Value::from_serializable(&s.map(|s| SectorLink::of(s)))
         };
         sectors.par_iter().enumerate().for_each(|(k, sv)| {
-            out.result(cx.templates.page(&Job {
+            let page = cx.templates.page(&Job {
                 path: format!("{}{}", cx.dir, sv.href),
                 template: "sector.html",
                 root: format!("{}../", cx.root),
@@ -65,10 +65,20 @@ impl Output for SectorPages {
                 current: sv.id.clone(),
                 extra: vec![
                     ("sector", cx.values.sectors[k].clone()),
-                    ("body", cx.values.bodies[k].clone()),
+                    ("body", body_marker(k)),
                     ("prev", link(k.checked_sub(1))),
                     ("next", link(Some(k + 1))),
                 ],
+            });
+            // A sector's page is small: filled in memory, so that an unchanged page is
+            // compared with the previous output before anything is written.
+            out.result(page.map(|mut page| {
+                let filled = Filled::new(&page.bytes, &cx.values.bodies, false);
+                let mut bytes = Vec::with_capacity(filled.size());
+                // Writing to a Vec cannot fail.
+                let _ = filled.write_to(&mut bytes);
+                page.bytes = bytes;
+                page
             }))
         });
         Vec::new()

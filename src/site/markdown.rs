@@ -147,8 +147,7 @@ impl Footnotes {
 /// becomes `<h3 id="x">`; `<h6>` stays); the text keeps its length. Text from content is always
 /// escaped, so `<h` followed by a digit only occurs in markup from the theme and from Markdown
 /// headings.
-pub fn demote_headings_into(html: &str, out: &mut dyn Write) -> io::Result<()> {
-    let bytes = html.as_bytes();
+pub fn demote_headings_into(bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
     let mut done = 0;
     for lt in memchr::memchr_iter(b'<', bytes) {
         let h = if bytes.get(lt + 1) == Some(&b'/') {
@@ -172,7 +171,7 @@ pub fn demote_headings_into(html: &str, out: &mut dyn Write) -> io::Result<()> {
 pub fn demote_headings(html: &str) -> String {
     let mut out = Vec::with_capacity(html.len());
     // Writing to a Vec cannot fail, and only ASCII digits change, so the text stays UTF-8.
-    let _ = demote_headings_into(html, &mut out);
+    let _ = demote_headings_into(html.as_bytes(), &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 

@@ -54,39 +54,45 @@ pub struct PlanValues {
     pub sectors: Vec<Value>,
     /// Each sector's body as its page shows it (report.html shows it one heading level
     /// deeper, see [`Filled`]).
-    pub bodies: Vec<Value>,
+    pub bodies: Vec<Body>,
     /// What every page of the plan sees besides the plan: `statuses`, `base`, `columns`.
     pub shared: [(&'static str, Value); 3],
 }
 
-/// A sector's template value and its body, as a render made them.
-pub type SectorValue = (Value, Value);
+/// A sector's body: HTML as Tera wrote it. It never goes back into a template: pages show it
+/// through a marker ([`body_marker`], [`Filled`]), so it is neither checked as UTF-8 again nor
+/// copied into a template value and then into each page.
+pub type Body = Arc<Vec<u8>>;
 
-/// What report.html's template sees as each sector's body: a marker, `\0N\0`, filled in by
-/// [`Filled`]. Content can never hold a NUL (`read::control` refuses it), so a marker
-/// cannot be forged.
-pub fn body_markers(count: usize) -> Value {
-    Value::from(
-        (0..count)
-            .map(|n| Value::safe_string(&format!("\0{n}\0")))
-            .collect::<Vec<_>>(),
-    )
+/// A sector's template value and its body, as a render made them.
+pub type SectorValue = (Value, Body);
+
+/// What a template sees as sector `n`'s body: a marker, `\0N\0`, filled in by [`Filled`].
+/// Content can never hold a NUL (`read::control` refuses it), so a marker cannot be forged.
+pub fn body_marker(n: usize) -> Value {
+    Value::safe_string(&format!("\0{n}\0"))
 }
 
-/// A rendered page whose body markers are to be replaced with the sectors' bodies, every
-/// heading one level deeper. The whole-plan report thus holds no second copy of the bodies,
-/// and it is written out in pieces ([`crate::write::Sink::put_streamed`]), never whole in
-/// memory.
+/// What report.html's template sees as the sectors' bodies: a [`body_marker`] each.
+pub fn body_markers(count: usize) -> Value {
+    Value::from((0..count).map(body_marker).collect::<Vec<_>>())
+}
+
+/// A rendered page whose body markers are to be replaced with the sectors' bodies: as they
+/// are on a sector's page, or with every heading one level deeper in the whole-plan report.
+/// The report thus holds no second copy of the bodies, and it is written out in pieces
+/// ([`crate::write::Sink::put_streamed`]), never whole in memory.
 pub struct Filled<'a> {
     page: &'a [u8],
-    bodies: &'a [Value],
+    bodies: &'a [Body],
     /// Each marker's start, end and sector number.
     markers: Vec<(usize, usize, usize)>,
+    demote: bool,
 }
 
 impl<'a> Filled<'a> {
-    /// Finds the markers in `page`.
-    pub fn new(page: &'a [u8], bodies: &'a [Value]) -> Self {
+    /// Finds the markers in `page`; with `demote`, bodies go in one heading level deeper.
+    pub fn new(page: &'a [u8], bodies: &'a [Body], demote: bool) -> Self {
         let marker = |at: usize| -> Option<(usize, usize)> {
             let rest = &page[at + 1..];
             let end = memchr::memchr(0, rest)?;
@@ -109,14 +115,12 @@ impl<'a> Filled<'a> {
             page,
             bodies,
             markers,
+            demote,
         }
     }
 
-    fn body(&self, n: usize) -> &'a str {
-        self.bodies
-            .get(n)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+    fn body(&self, n: usize) -> &'a [u8] {
+        self.bodies.get(n).map_or(&[], |b| b.as_slice())
     }
 
     /// The size of the filled page in bytes.
@@ -131,7 +135,11 @@ impl<'a> Filled<'a> {
         let mut done = 0;
         for &(at, end, n) in &self.markers {
             out.write_all(&self.page[done..at])?;
-            crate::markdown::demote_headings_into(self.body(n), out)?;
+            if self.demote {
+                crate::markdown::demote_headings_into(self.body(n), out)?;
+            } else {
+                out.write_all(self.body(n))?;
+            }
             done = end;
         }
         out.write_all(&self.page[done..])
@@ -284,9 +292,9 @@ impl<'a> Templates<'a> {
                     let sector = Value::from_serializable(sv.as_ref());
                     let body = self.sector_body(&header, &sector).unwrap_or_else(|d| {
                         fail(d);
-                        String::new()
+                        Vec::new()
                     });
-                    (sector, Value::safe_string(&body))
+                    (sector, Arc::new(body))
                 });
                 if let Some(sv) = Arc::get_mut(sv).filter(|_| shed) {
                     sv.shed();
@@ -294,7 +302,7 @@ impl<'a> Templates<'a> {
                 made
             })
             .collect();
-        let (sectors, bodies): (Vec<Value>, Vec<Value>) = made.into_iter().unzip();
+        let (sectors, bodies): (Vec<Value>, Vec<Body>) = made.into_iter().unzip();
         // A struct always converts to a map.
         let mut fields = Value::from_serializable(&*pv)
             .into_map()
@@ -315,17 +323,18 @@ impl<'a> Templates<'a> {
     /// One sector's body, rendered once for both its page and report.html. It sees the plan's
     /// header, the sector, the statuses and the strings, but no page paths, since it is shared
     /// by pages at different depths.
-    fn sector_body(&self, header: &Value, sector: &Value) -> Result<String, Diagnostic> {
+    fn sector_body(&self, header: &Value, sector: &Value) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("lang", &self.site.locale);
         ctx.insert_value("t", self.t.clone());
         ctx.insert_value("plan", header.clone());
         ctx.insert_value("sector", sector.clone());
         ctx.insert_value("statuses", self.statuses.clone());
-        self.theme
-            .tera
-            .render("sector_body.html", &ctx)
-            .map_err(|e| template_error(&e, &self.theme.origins))
+        let mut body = Vec::new();
+        (self.theme.tera)
+            .render_to("sector_body.html", &ctx, &mut body)
+            .map_err(|e| template_error(&e, &self.theme.origins))?;
+        Ok(body)
     }
 
     /// Renders one page.
@@ -383,10 +392,10 @@ impl<'a> Templates<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Filled, Value, body_markers};
+    use super::{Body, Filled, Value, body_markers};
 
-    fn fill_bodies(page: &[u8], bodies: &[Value]) -> String {
-        let filled = Filled::new(page, bodies);
+    fn fill_bodies(page: &[u8], bodies: &[Body], demote: bool) -> String {
+        let filled = Filled::new(page, bodies, demote);
         let mut out = Vec::new();
         filled.write_to(&mut out).unwrap();
         assert_eq!(
@@ -398,11 +407,9 @@ mod tests {
     }
 
     #[test]
-    fn report_bodies_are_filled_in_demoted_in_their_places() {
-        let bodies = [
-            Value::safe_string("<h2 id=\"a\">A</h2><p>x</p>"),
-            Value::safe_string("<h3>B</h3>"),
-        ];
+    fn bodies_are_filled_in_their_places_demoted_in_the_report() {
+        let body = |html: &str| Body::new(html.as_bytes().to_vec());
+        let bodies = [body("<h2 id=\"a\">A</h2><p>x</p>"), body("<h3>B</h3>")];
         let m = |n: usize| format!("\0{n}\0");
         assert_eq!(
             body_markers(2),
@@ -410,9 +417,14 @@ mod tests {
         );
         let page = format!("<h1>P</h1>{}<hr>{}<p>\0</p>\0{}", m(1), m(0), m(1));
         assert_eq!(
-            fill_bodies(page.as_bytes(), &bodies),
+            fill_bodies(page.as_bytes(), &bodies, true),
             "<h1>P</h1><h4>B</h4><hr><h3 id=\"a\">A</h3><p>x</p><p>\0</p>\0<h4>B</h4>",
             "each marker becomes its body; a lone NUL that is no marker stays"
+        );
+        assert_eq!(
+            fill_bodies(format!("<main>{}</main>", m(0)).as_bytes(), &bodies, false),
+            "<main><h2 id=\"a\">A</h2><p>x</p></main>",
+            "a sector's page shows its body as rendered"
         );
     }
 }
