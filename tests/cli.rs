@@ -364,6 +364,11 @@ fn every_bad_fixture_fails_with_its_located_message() {
                 stderr.contains("= hint:"),
                 "{name} ({cmd}): every error carries a hint:\n{stderr}"
             );
+            // Where the case gives one, the hint says what the editor most likely meant.
+            if let Ok(hint) = fs::read_to_string(case.join("hint.txt")) {
+                let hint = format!("= hint: {}", hint.trim_end());
+                assert!(stderr.contains(&hint), "{name} ({cmd}): {hint}\n{stderr}");
+            }
             assert!(
                 !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
                 "{name}: no panic"

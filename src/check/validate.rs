@@ -174,11 +174,12 @@ impl Checker<'_> {
     fn date(&mut self, path: &str, text: &str) -> Option<NaiveDate> {
         let parsed = iso_date(text.trim());
         if parsed.is_none() || text.trim().len() != 10 {
-            self.error(
-                path,
-                format!("`{text}` is not a valid date"),
-                "write dates as YYYY-MM-DD, e.g. 2024-01-19, and check the day exists in that month",
-            );
+            let rule = "write dates as YYYY-MM-DD, e.g. 2024-01-19, and check the day exists in that month";
+            let hint = match date_meant(text) {
+                Some(d) => format!("did you mean `{d}`? {rule}"),
+                None => rule.to_string(),
+            };
+            self.error(path, format!("`{text}` is not a valid date"), hint);
             return None;
         }
         parsed
@@ -493,6 +494,30 @@ fn plan(
         sources,
         untranslated: un,
     })
+}
+
+/// The date an editor most likely meant by `text` written as Vietnamese documents write dates
+/// (`22/08/2024`, `22-8-2024`, `ngày 22 tháng 8 năm 2024`) or year first with other separators
+/// (`2024/08/22`), for an error's hint; `None` when that is not clear.
+fn date_meant(text: &str) -> Option<NaiveDate> {
+    let lower = text.to_lowercase();
+    let mut numbers = Vec::new();
+    for word in lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        match word.parse::<u32>() {
+            Ok(n) => numbers.push((n, word.len())),
+            Err(_) if ["ngày", "tháng", "năm"].contains(&word) => {}
+            Err(_) => return None,
+        }
+    }
+    let date = |y: u32, m, d| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+    match numbers.as_slice() {
+        [(d, _), (m, _), (y, 4)] => date(*y, *m, *d),
+        [(y, 4), (m, _), (d, _)] => date(*y, *m, *d),
+        _ => None,
+    }
 }
 
 /// A date written `YYYY-MM-DD`, as chrono reads it with `%Y-%m-%d`. Ten digits and dashes are
@@ -956,10 +981,15 @@ fn actual(
             None
         }
         None => {
+            let rule = format!("write one of: {}", period::FORMATS);
+            let hint = match period::suggest(&a.period) {
+                Some(p) => format!("did you mean `{}`? {rule}", p.code()),
+                None => rule,
+            };
             c.error(
                 &format!("{ap}.period"),
                 format!("`{}` is not a period", a.period),
-                format!("write one of: {}", period::FORMATS),
+                hint,
             );
             None
         }
@@ -1371,6 +1401,26 @@ mod tests {
             assert_eq!(iso_date(t), chrono(t), "{t}");
         }
         assert_eq!(iso_date("2024-02-29"), Some(d(2024, 2, 29)));
+    }
+
+    #[test]
+    fn a_date_written_as_documents_write_it_is_recognised_for_the_hint() {
+        assert_eq!(date_meant("22/08/2024"), Some(d(2024, 8, 22)));
+        assert_eq!(date_meant("22-8-2024"), Some(d(2024, 8, 22)));
+        assert_eq!(date_meant("22.08.2024"), Some(d(2024, 8, 22)));
+        assert_eq!(date_meant("ngày 5 tháng 1 năm 2024"), Some(d(2024, 1, 5)));
+        assert_eq!(date_meant("2024/08/22"), Some(d(2024, 8, 22)));
+        assert_eq!(date_meant("2024-8-2"), Some(d(2024, 8, 2)));
+        // No such day, a two-digit year, a month and year, or other words: no guess.
+        for text in [
+            "31/02/2024",
+            "22/08/24",
+            "08/2024",
+            "cuối tháng 8/2024",
+            "Q3 2024",
+        ] {
+            assert_eq!(date_meant(text), None, "{text}");
+        }
     }
 
     #[test]

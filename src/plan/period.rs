@@ -121,9 +121,104 @@ impl Period {
     }
 }
 
+/// The period an editor most likely meant by `text` written the way a report writes it
+/// ("Quý I/2024", "6 tháng đầu năm 2024", "9 tháng 2024", "tháng 3/2024", "3/2024", "Q1 2024"),
+/// for an error's hint; `None` when that is not clear.
+pub fn suggest(text: &str) -> Option<Period> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_year = |w: &str| w.len() == 4 && w.parse::<i32>().is_ok_and(|y| y >= 1900);
+    let mut years = words.iter().filter(|w| is_year(w));
+    let (Some(year), None) = (years.next(), years.next()) else {
+        return None;
+    };
+    let year: i32 = year.parse().ok()?;
+    let rest: Vec<&str> = words.iter().copied().filter(|w| !is_year(w)).collect();
+    let num = |w: &str| w.parse::<u32>().ok();
+    let after = |word: &str| {
+        let i = rest.iter().position(|w| *w == word)?;
+        rest.get(i + 1).copied()
+    };
+    let before = |word: &str| {
+        let i = rest.iter().position(|w| *w == word)?;
+        i.checked_sub(1).and_then(|i| num(rest[i]))
+    };
+    let coded = |prefix: char, w: &str| w.strip_prefix(prefix).and_then(num);
+    let roman = |w: &str| ["i", "ii", "iii", "iv"].iter().position(|r| *r == w);
+    let span = if let Some(q) = after("quý").and_then(|w| num(w).or(roman(w).map(|i| i as u32 + 1)))
+    {
+        Span::Quarter(q)
+    } else if let Some(q) = rest.iter().find_map(|w| coded('q', w)) {
+        Span::Quarter(q)
+    } else if let Some(h) = rest.iter().find_map(|w| coded('h', w)) {
+        Span::Half(h)
+    } else if let Some(n) = before("tháng") {
+        match n {
+            6 if rest.contains(&"cuối") => Span::Half(2),
+            6 => Span::Half(1),
+            12 => Span::Year,
+            n => Span::FirstMonths(n),
+        }
+    } else if let Some(m) = after("tháng").and_then(num) {
+        Span::Month(m)
+    } else if let Some(m) = rest.iter().find_map(|w| coded('t', w)) {
+        Span::Month(m)
+    } else if let [m] = rest.as_slice()
+        && let Some(m) = num(m)
+    {
+        Span::Month(m)
+    } else if rest.iter().all(|w| ["năm", "cả"].contains(w)) {
+        Span::Year
+    } else {
+        return None;
+    };
+    // Only what `parse` itself accepts.
+    Period::parse(&Period { year, span }.code())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggests_the_code_for_a_period_written_in_words() {
+        let s = |text: &str| suggest(text).map(|p| p.code());
+        for (text, code) in [
+            ("Quý I/2024", "2024-Q1"),
+            ("quý 3 năm 2024", "2024-Q3"),
+            ("Q4 2024", "2024-Q4"),
+            ("6 tháng đầu năm 2024", "2024-H1"),
+            ("6 tháng 2024", "2024-H1"),
+            ("6 tháng cuối năm 2024", "2024-H2"),
+            ("H2/2024", "2024-H2"),
+            ("9 tháng 2024", "2024-9M"),
+            ("9 tháng đầu năm 2024", "2024-9M"),
+            ("12 tháng 2024", "2024"),
+            ("Tháng 3/2024", "2024-03"),
+            ("tháng 03 năm 2024", "2024-03"),
+            ("T11/2024", "2024-11"),
+            ("3/2024", "2024-03"),
+            ("2024-3", "2024-03"),
+            ("năm 2024", "2024"),
+            ("Cả năm 2024", "2024"),
+        ] {
+            assert_eq!(s(text).as_deref(), Some(code), "{text}");
+        }
+        // A date, two years, a fifth quarter or words it cannot read: no guess.
+        for text in [
+            "22/08/2024",
+            "2023-2024",
+            "Quý V/2024",
+            "tháng 13/2024",
+            "đầu năm",
+            "x 2024",
+        ] {
+            assert_eq!(s(text), None, "{text}");
+        }
+    }
 
     fn p(s: &str) -> Period {
         Period::parse(s).unwrap_or_else(|| panic!("{s} should parse"))
