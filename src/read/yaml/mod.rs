@@ -178,11 +178,169 @@ fn to_diagnostic(file: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic
         )),
         _ => hint_for(&message),
     };
+    if let Some(((line, column), message, hint)) = syntax(text, line, column, &message) {
+        return Diagnostic::error(file, line, column, message)
+            .with_source(text)
+            .with_hint(hint);
+    }
     let mut d = Diagnostic::error(file, line, column, message).with_source(text);
     if let Some(h) = hint {
         d = d.with_hint(h);
     }
     d
+}
+
+/// The three syntax slips editors make most, which the YAML parser reports where it noticed
+/// them, in its own words: a quote left open (reported lines later as something else), a field
+/// without its `:` (reported on the next line), and a line out of step with its item or a
+/// value holding `: ` ("mapping values are not allowed"). Each is told where it is, in words
+/// that say what to type.
+fn syntax(
+    text: &str,
+    line: usize,
+    column: usize,
+    message: &str,
+) -> Option<((usize, usize), String, String)> {
+    const SYNTAX: [&str; 7] = [
+        "while scanning",
+        "while parsing",
+        "cannot start a value",
+        "mapping values are not allowed",
+        "did not find expected",
+        "could not find expected",
+        "end of stream",
+    ];
+    if !SYNTAX.iter().any(|m| message.contains(m)) {
+        return None;
+    }
+    let line_text = |n: usize| text.lines().nth(n.saturating_sub(1)).unwrap_or_default();
+    if let Some(at @ (open, _)) = quote_left_open(text, line, column) {
+        let runs = if message.contains("end of stream") {
+            "to the end of the file".to_string()
+        } else {
+            format!("to the next quote, on line {line}, where YAML then found: {message}")
+        };
+        return Some((
+            at,
+            "this quoted value is not closed on its line".into(),
+            format!(
+                "add the closing quote at the end of the value on line {open}; as it is, the \
+                 value runs on {runs}"
+            ),
+        ));
+    }
+    if message.starts_with("could not find expected ':'") {
+        let at = location_after(message, "while scanning a simple key")?;
+        let words = line_text(at.0).trim_start().trim_start_matches("- ");
+        let (field, rest) = words.split_once(' ').unwrap_or((words, ""));
+        return Some((
+            at,
+            "this line has no `:` after its field name".into(),
+            format!(
+                "write a colon and a space after the name: `{field}: {}`; a line that continues \
+                 the text of the line above must be indented further than its field, or the text \
+                 put in quotes",
+                rest.trim()
+            ),
+        ));
+    }
+    let before: String = line_text(line)
+        .chars()
+        .take(column.saturating_sub(1))
+        .collect();
+    if message.starts_with("did not find expected key") && before.trim_end().ends_with(['"', '\''])
+    {
+        let quote = before.trim_end().chars().last().unwrap_or('"');
+        return Some((
+            (line, column),
+            format!("text follows the closing quote `{quote}` of this value"),
+            format!(
+                "a quoted value ends at its closing quote: remove the stray `{quote}` inside the \
+                 text, or quote the whole value with the other kind of quote (`'…\"…'`)"
+            ),
+        ));
+    }
+    if message.starts_with("mapping values are not allowed") {
+        let here = line_text(line);
+        let (key, value) = here.split_once(": ")?;
+        let key = key.trim().trim_start_matches("- ");
+        let colon_in_value =
+            here.char_indices().filter(|(_, c)| *c == ':').count() > 1 && value.contains(':');
+        if colon_in_value {
+            return Some((
+                (line, column),
+                format!("the value of `{key}` holds `: `, which YAML reads as a new field"),
+                format!("put the value in quotes: `{key}: \"{}\"`", value.trim()),
+            ));
+        }
+        let indent = |l: &str| l.chars().take_while(|c| *c == ' ').count();
+        let above = (1..line)
+            .rev()
+            .map(line_text)
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+        let field_column = |l: &str| {
+            let i = indent(l);
+            i + if l[i..].starts_with("- ") { 2 } else { 0 } + 1
+        };
+        return Some((
+            (line, indent(here) + 1),
+            "this line is not lined up with the line above it".into(),
+            format!(
+                "the fields of one entry start in the same column: `{key}` starts in column {}, \
+                 the field above it in column {}. Indent with spaces to match",
+                indent(here) + 1,
+                field_column(above)
+            ),
+        ));
+    }
+    None
+}
+
+/// The line and column given after `marker` in a parser message ("… at line 10 column 5").
+fn location_after(message: &str, marker: &str) -> Option<(usize, usize)> {
+    let rest = &message[message.find(marker)? + marker.len()..];
+    let rest = rest.trim_start().strip_prefix("at line ")?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+/// Where a quoted value that runs over a line end starts, when it is still open at `line`,
+/// `column` or was closed on that line before it. YAML allows such values, but in content they
+/// are almost always a quote left open, which the parser reports lines later as something else.
+/// Quotes are told apart from apostrophes as [`check_nesting`] does.
+fn quote_left_open(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    let mut quote: Option<(char, usize, usize)> = None;
+    let mut prev = ' ';
+    for (n, l) in text.lines().enumerate().map(|(i, l)| (i + 1, l)) {
+        let mut comment = false;
+        for (k, c) in l.chars().enumerate().map(|(k, c)| (k + 1, c)) {
+            if n == line && k >= column {
+                return quote.filter(|q| q.1 < line).map(|q| (q.1, q.2));
+            }
+            match (c, quote) {
+                _ if comment => {}
+                ('#', None) if prev == ' ' || k == 1 => comment = true,
+                ('"', Some(('"', _, _))) if prev == '\\' => {}
+                (c, Some((q, from, at))) if c == q => {
+                    if n == line && from < line {
+                        return Some((from, at));
+                    }
+                    quote = None;
+                }
+                ('"' | '\'', None) if k == 1 || matches!(prev, ' ' | '[' | '{' | ',' | ':') => {
+                    quote = Some((c, n, k));
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+        prev = ' ';
+        if n >= line {
+            break;
+        }
+    }
+    quote.filter(|q| q.1 < line).map(|q| (q.1, q.2))
 }
 
 /// Where the first alias (`*name`) is: serde_yaml reports alias expansion problems without a
@@ -455,6 +613,49 @@ mod tests {
         assert_eq!(doc.spans.get("items[1].name"), (5, 11));
         // Unknown paths fall back to the nearest parent.
         assert_eq!(doc.spans.get("items[1].name.deeper"), (5, 11));
+    }
+
+    #[test]
+    fn common_syntax_slips_are_told_where_they_are_and_what_to_type() {
+        let err = |text: &str| {
+            let d = parse::<Top>(Path::new("t.yaml"), text).unwrap_err();
+            (d.line, d.column, d.message, d.hint.unwrap_or_default())
+        };
+        // A field without its colon: the parser notices on the next line.
+        let (line, col, message, hint) =
+            err("title: T\nitems:\n  - range: [1]\n    name a tỉnh\n    range: [2]\n");
+        assert_eq!((line, col), (4, 5), "{message}");
+        assert_eq!(message, "this line has no `:` after its field name");
+        assert!(hint.contains("`name: a tỉnh`"), "{hint}");
+        // A quote left open: reported lines later as something else.
+        let (line, col, message, hint) =
+            err("title: \"T\nitems:\n  - name: \"a\"\n    range: [1, 2]\n");
+        assert_eq!((line, col), (1, 8), "{message}");
+        assert_eq!(message, "this quoted value is not closed on its line");
+        assert!(hint.contains("on line 3"), "{hint}");
+        // A value holding `: `.
+        let (line, _, message, hint) = err("title: Kế hoạch: 2024\nitems: []\n");
+        assert_eq!(line, 1);
+        assert!(
+            message.starts_with("the value of `title` holds `: `"),
+            "{message}"
+        );
+        assert_eq!(hint, "put the value in quotes: `title: \"Kế hoạch: 2024\"`");
+        // A line out of step with its entry.
+        let (line, col, message, hint) = err("title: T\nitems:\n - name: a\n    range: [1]\n");
+        assert_eq!((line, col), (4, 5), "{message}");
+        assert_eq!(message, "this line is not lined up with the line above it");
+        assert!(
+            hint.contains("column 5, the field above it in column 4"),
+            "{hint}"
+        );
+        // Text after a closing quote.
+        let (line, _, message, _) = err("title: \"T\" tỉnh\nitems: []\n");
+        assert_eq!(line, 1);
+        assert_eq!(message, "text follows the closing quote `\"` of this value");
+        // Quotes over several lines that are closed where they should be are no slip.
+        let (_, _, message, _) = err("title: \"T\n  U\"\nitmes: []\n");
+        assert!(message.starts_with("unknown field `itmes`"), "{message}");
     }
 
     #[test]
