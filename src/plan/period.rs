@@ -138,6 +138,18 @@ pub fn suggest(text: &str) -> Option<Period> {
     let year: i32 = year.parse().ok()?;
     let rest: Vec<&str> = words.iter().copied().filter(|w| !is_year(w)).collect();
     let num = |w: &str| w.parse::<u32>().ok();
+    // Only the words periods are written with: "ngày 6 tháng 3" is a date, "tháng 3 và
+    // tháng 4" two months.
+    let known = |w: &str| {
+        [
+            "quý", "tháng", "năm", "đầu", "cuối", "cả", "i", "ii", "iii", "iv",
+        ]
+        .contains(&w)
+            || w.trim_start_matches(['q', 'h', 't']).parse::<u32>().is_ok()
+    };
+    if !rest.iter().all(|w| known(w)) {
+        return None;
+    }
     let after = |word: &str| {
         let i = rest.iter().position(|w| *w == word)?;
         rest.get(i + 1).copied()
@@ -215,6 +227,8 @@ mod tests {
             "tháng 13/2024",
             "đầu năm",
             "x 2024",
+            "ngày 6 tháng 3 năm 2024",
+            "tháng 3 và tháng 4/2024",
         ] {
             assert_eq!(s(text), None, "{text}");
         }

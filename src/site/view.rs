@@ -1383,13 +1383,14 @@ fn change_text(i: &Indicator, a: &Assessment, lang: &Lang) -> Option<String> {
     ))
 }
 
-/// A baseline's period as readers see it: a year as written (`2023`, short enough for a
+/// A baseline's period as readers see it: a year as a number (`2023`, short enough for a
 /// chart label and clear in any language), any other period code in words (`2023-06` is
 /// "Tháng 6/2023"), anything else as written.
 fn baseline_period(b: &Baseline, lang: &Lang) -> String {
     match Period::parse(&b.period) {
-        Some(p) if p.span != Span::Year => lang.period(&p),
-        _ => b.period.clone(),
+        Some(p) if p.span == Span::Year => p.year.to_string(),
+        Some(p) => lang.period(&p),
+        None => b.period.clone(),
     }
 }
 
@@ -1706,6 +1707,7 @@ mod tests {
         assert_eq!(period("2023-Q4", &vi), "Quý IV/2023");
         assert_eq!(period("2023-06", &en), "June 2023");
         assert_eq!(period("2023", &vi), "2023");
+        assert_eq!(period("2023-12M", &vi), "2023");
         assert_eq!(period("cuối năm 2023", &vi), "cuối năm 2023");
     }
 

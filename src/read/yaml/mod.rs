@@ -190,11 +190,11 @@ fn to_diagnostic(file: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic
     d
 }
 
-/// The three syntax slips editors make most, which the YAML parser reports where it noticed
-/// them, in its own words: a quote left open (reported lines later as something else), a field
-/// without its `:` (reported on the next line), and a line out of step with its item or a
-/// value holding `: ` ("mapping values are not allowed"). Each is told where it is, in words
-/// that say what to type.
+/// The syntax slips editors make most, which the YAML parser reports where it noticed them, in
+/// its own words: a quote left open (reported lines later as something else), a field without
+/// its `:` (reported on the next line), a line out of step with its entry or a value holding
+/// `: ` ("mapping values are not allowed"), and text after a closing quote. Each is told where
+/// it is, in words that say what to type.
 fn syntax(
     text: &str,
     line: usize,
@@ -213,8 +213,12 @@ fn syntax(
     if !SYNTAX.iter().any(|m| message.contains(m)) {
         return None;
     }
-    let line_text = |n: usize| text.lines().nth(n.saturating_sub(1)).unwrap_or_default();
-    if let Some(at @ (open, _)) = quote_left_open(text, line, column) {
+    let lines: Vec<&str> = text.lines().collect();
+    let line_text = |n: usize| lines.get(n.wrapping_sub(1)).copied().unwrap_or_default();
+    // A bad escape inside a closed quoted value is the parser's own, precise report.
+    if !message.contains("escape")
+        && let Some(at @ (open, _)) = quote_left_open(&lines, line, column)
+    {
         let runs = if message.contains("end of stream") {
             "to the end of the file".to_string()
         } else {
@@ -233,14 +237,22 @@ fn syntax(
         let at = location_after(message, "while scanning a simple key")?;
         let words = line_text(at.0).trim_start().trim_start_matches("- ");
         let (field, rest) = words.split_once(' ').unwrap_or((words, ""));
+        let is_field = !field.is_empty()
+            && (field.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        let example = if is_field {
+            format!(
+                "write a colon and a space after the name: `{field}: {}`; ",
+                rest.trim()
+            )
+        } else {
+            "a field needs a colon and a space after its name (`name: …`); ".to_string()
+        };
         return Some((
             at,
             "this line has no `:` after its field name".into(),
             format!(
-                "write a colon and a space after the name: `{field}: {}`; a line that continues \
-                 the text of the line above must be indented further than its field, or the text \
-                 put in quotes",
-                rest.trim()
+                "{example}a line that continues the text of the line above must be indented \
+                 further than its field, or the text put in quotes"
             ),
         ));
     }
@@ -248,52 +260,72 @@ fn syntax(
         .chars()
         .take(column.saturating_sub(1))
         .collect();
-    if message.starts_with("did not find expected key") && before.trim_end().ends_with(['"', '\''])
-    {
-        let quote = before.trim_end().chars().last().unwrap_or('"');
+    let before = before.trim_end();
+    if message.starts_with("did not find expected key") && before.ends_with(['"', '\'']) {
+        let (stray, other) = if before.ends_with('"') {
+            ('"', "'…\"…'")
+        } else {
+            ('\'', "\"…'…\"")
+        };
         return Some((
             (line, column),
-            format!("text follows the closing quote `{quote}` of this value"),
+            format!("text follows the closing quote `{stray}` of this value"),
             format!(
-                "a quoted value ends at its closing quote: remove the stray `{quote}` inside the \
-                 text, or quote the whole value with the other kind of quote (`'…\"…'`)"
+                "a quoted value ends at its closing quote: quote the whole value with the other \
+                 kind of quote ({other}), or remove the stray `{stray}` if it is a typing slip"
             ),
         ));
     }
     if message.starts_with("mapping values are not allowed") {
-        let here = line_text(line);
-        let (key, value) = here.split_once(": ")?;
-        let key = key.trim().trim_start_matches("- ");
-        let colon_in_value =
-            here.char_indices().filter(|(_, c)| *c == ':').count() > 1 && value.contains(':');
-        if colon_in_value {
-            return Some((
-                (line, column),
-                format!("the value of `{key}` holds `: `, which YAML reads as a new field"),
-                format!("put the value in quotes: `{key}: \"{}\"`", value.trim()),
-            ));
-        }
-        let indent = |l: &str| l.chars().take_while(|c| *c == ' ').count();
-        let above = (1..line)
-            .rev()
-            .map(line_text)
-            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
-        let field_column = |l: &str| {
-            let i = indent(l);
-            i + if l[i..].starts_with("- ") { 2 } else { 0 } + 1
-        };
-        return Some((
-            (line, indent(here) + 1),
-            "this line is not lined up with the line above it".into(),
-            format!(
-                "the fields of one entry start in the same column: `{key}` starts in column {}, \
-                 the field above it in column {}. Indent with spaces to match",
-                indent(here) + 1,
-                field_column(above)
-            ),
-        ));
+        return out_of_step(&lines, line, column);
     }
     None
+}
+
+/// "mapping values are not allowed" at `line`, `column`: either the line's value holds `: `
+/// (quote it), or the line is not lined up with its entry (say both columns).
+fn out_of_step(
+    lines: &[&str],
+    line: usize,
+    column: usize,
+) -> Option<((usize, usize), String, String)> {
+    let here = *lines.get(line.checked_sub(1)?)?;
+    let indent = |l: &str| l.chars().take_while(|c| *c == ' ').count();
+    let holds_colon = |value: &str| value.contains(": ") || value.trim_end().ends_with(':');
+    let (key, value) = here.split_once(": ").unwrap_or(("", here));
+    let key = key.trim().trim_start_matches("- ");
+    if !key.is_empty() && holds_colon(value) {
+        return Some((
+            (line, column),
+            format!("the value of `{key}` holds `: `, which YAML reads as a new field"),
+            format!("put the value in quotes: `{key}: \"{}\"`", value.trim()),
+        ));
+    }
+    let above = lines[..line - 1]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let field_column = |l: &str| {
+        let i = indent(l);
+        i + if l[i..].starts_with("- ") { 2 } else { 0 } + 1
+    };
+    let (mine, theirs) = (indent(here) + 1, field_column(above));
+    if key.is_empty() || mine == theirs || !above.contains(": ") && !above.ends_with(':') {
+        // A continuation of the value above that holds `: `.
+        return Some((
+            (line, column),
+            "the text on this line holds `: `, which YAML reads as a new field".into(),
+            "put the whole value in quotes, from its field on the lines above down to here".into(),
+        ));
+    }
+    Some((
+        (line, mine),
+        "this line is not lined up with the line above it".into(),
+        format!(
+            "the fields of one entry start in the same column: `{key}` starts in column {mine}, \
+             the field above it in column {theirs}. Indent with spaces to match"
+        ),
+    ))
 }
 
 /// The line and column given after `marker` in a parser message ("… at line 10 column 5").
@@ -308,19 +340,33 @@ fn location_after(message: &str, marker: &str) -> Option<(usize, usize)> {
 /// Where a quoted value that runs over a line end starts, when it is still open at `line`,
 /// `column` or was closed on that line before it. YAML allows such values, but in content they
 /// are almost always a quote left open, which the parser reports lines later as something else.
-/// Quotes are told apart from apostrophes as [`check_nesting`] does.
-fn quote_left_open(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+/// A quote opens a value only where a value starts (after `key:`, `- `, `[`, `{`, `,` or at the
+/// start of a line), so apostrophes in text are no quotes; comments and the lines of block
+/// values (`note: |`) are skipped.
+fn quote_left_open(lines: &[&str], line: usize, column: usize) -> Option<(usize, usize)> {
     let mut quote: Option<(char, usize, usize)> = None;
-    let mut prev = ' ';
-    for (n, l) in text.lines().enumerate().map(|(i, l)| (i + 1, l)) {
-        let mut comment = false;
+    let mut block: Option<usize> = None;
+    let indent = |l: &str| l.chars().take_while(|c| *c == ' ').count();
+    for (n, l) in lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i + 1, *l))
+        .take(line)
+    {
+        if quote.is_none() {
+            match block {
+                Some(b) if l.trim().is_empty() || indent(l) > b => continue,
+                _ => block = None,
+            }
+        }
+        let mut before = String::new();
+        let mut prev = ' ';
         for (k, c) in l.chars().enumerate().map(|(k, c)| (k + 1, c)) {
             if n == line && k >= column {
                 return quote.filter(|q| q.1 < line).map(|q| (q.1, q.2));
             }
             match (c, quote) {
-                _ if comment => {}
-                ('#', None) if prev == ' ' || k == 1 => comment = true,
+                ('#', None) if matches!(prev, ' ' | '\t') => break,
                 ('"', Some(('"', _, _))) if prev == '\\' => {}
                 (c, Some((q, from, at))) if c == q => {
                     if n == line && from < line {
@@ -328,16 +374,23 @@ fn quote_left_open(text: &str, line: usize, column: usize) -> Option<(usize, usi
                     }
                     quote = None;
                 }
-                ('"' | '\'', None) if k == 1 || matches!(prev, ' ' | '[' | '{' | ',' | ':') => {
-                    quote = Some((c, n, k));
+                ('"' | '\'', None) => {
+                    let b = before.trim_end();
+                    if b.is_empty() || b.ends_with([':', '-', '[', '{', ',']) {
+                        quote = Some((c, n, k));
+                    }
                 }
                 _ => {}
             }
+            before.push(c);
             prev = c;
         }
-        prev = ' ';
-        if n >= line {
-            break;
+        let value = l.trim_end();
+        let opens_block = quote.is_none()
+            && (value.ends_with(['|', '>']) || value.ends_with("|-") || value.ends_with(">-"))
+            && (value.contains(": ") || value.trim_start().starts_with("- "));
+        if opens_block {
+            block = Some(indent(l));
         }
     }
     quote.filter(|q| q.1 < line).map(|q| (q.1, q.2))
@@ -653,6 +706,40 @@ mod tests {
         let (line, _, message, _) = err("title: \"T\" tỉnh\nitems: []\n");
         assert_eq!(line, 1);
         assert_eq!(message, "text follows the closing quote `\"` of this value");
+        // No false quotes: an apostrophe in text, a quote in a comment after a tab, a quote in
+        // a block value.
+        for text in [
+            "title: Đầu tư 'cũ\nitems:\n  - range: [1]\n    name a\n    range: [2]\n",
+            "title: T\t# \"x\nitems:\n  - range: [1]\n    name a\n    range: [2]\n",
+            "title: |\n  Số liệu \"sơ bộ\nitems:\n  - range: [1]\n    name a\n    range: [2]\n",
+        ] {
+            let (line, _, message, _) = err(text);
+            assert_eq!(
+                message, "this line has no `:` after its field name",
+                "{text}"
+            );
+            assert!(line >= 4, "{text}");
+        }
+        // A line out of step whose value is an address is not told to quote it.
+        let (_, _, message, _) = err("title: T\nitems:\n - name: a\n    url: https://a.vn/b\n");
+        assert_eq!(message, "this line is not lined up with the line above it");
+        // A continuation line holding `: ` is told to quote the whole value.
+        let (_, _, message, _) = err(
+            "title: T\nitems:\n  - name: Tăng trưởng\n      GRDP cao, gồm\n      nông nghiệp: 3%\n",
+        );
+        assert_eq!(
+            message,
+            "the text on this line holds `: `, which YAML reads as a new field"
+        );
+        // A slip far down a long file is found in one pass over its lines.
+        let long = format!(
+            "title: T\nitems:\n - name: a{}\n    range: [1]\n",
+            "\n".repeat(20_000)
+        );
+        assert_eq!(
+            err(&long).2,
+            "this line is not lined up with the line above it"
+        );
         // Quotes over several lines that are closed where they should be are no slip.
         let (_, _, message, _) = err("title: \"T\n  U\"\nitmes: []\n");
         assert!(message.starts_with("unknown field `itmes`"), "{message}");
