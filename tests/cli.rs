@@ -181,7 +181,7 @@ fn english_locale_formats_numbers_and_labels() {
     fs::write(content.join("site.yaml"), "locale: en\n").unwrap();
     let out = tiendo(&work, &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
-    let sector = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
+    let sector = output_file(&work, "sectors/kinh-te.html");
     assert!(sector.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(sector.contains("1,400\u{a0}người"), "English grouping");
     // On a phone each cell of a history table is named in the page's language (one CSS rule
@@ -291,25 +291,24 @@ fn several_plans_get_an_index_and_their_own_folders() {
             "tinh-2025/updates.html",
         ]
     );
-    let index = fs::read_to_string(work.join("output/index.html")).unwrap();
+    let index = output_file(&work, "index.html");
     let (first, second) = (
         index.find("href=\"tinh-2025/index.html\"").unwrap(),
         index.find("href=\"tinh-2024/index.html\"").unwrap(),
     );
     assert!(first < second, "the plan with `order: 1` comes first");
-    let overview = fs::read_to_string(work.join("output/tinh-2025/index.html")).unwrap();
+    let overview = output_file(&work, "tinh-2025/index.html");
     assert!(
         visible_text(&overview).contains("Số văn bản chưa rõ Ngày ban hành chưa rõ"),
         "an unknown document and date are said to be unknown, never invented"
     );
-    let json = fs::read_to_string(work.join("output/tinh-2025/data/plan.json")).unwrap();
+    let json = output_file(&work, "tinh-2025/data/plan.json");
     assert!(
         json.contains(r#""document":null,"date":null"#),
         "{}",
         &json[..200]
     );
-    let sector_page =
-        fs::read_to_string(work.join("output/tinh-2025/sectors/kinh-te.html")).unwrap();
+    let sector_page = output_file(&work, "tinh-2025/sectors/kinh-te.html");
     assert!(
         sector_page.contains("href=\"../../index.html\""),
         "plan switcher links to the index"
@@ -491,11 +490,7 @@ fn theme_override_replaces_a_template_by_name() {
     );
     fs::write(tpl.join("base.html"), base).unwrap();
     assert_eq!(tiendo(&work, &["build"]).status.code(), Some(0));
-    assert!(
-        fs::read_to_string(work.join("output/index.html"))
-            .unwrap()
-            .contains("<p>Bản thử nghiệm</p>")
-    );
+    assert!(output_file(&work, "index.html").contains("<p>Bản thử nghiệm</p>"));
 
     // A broken template is reported with its file, line and column.
     fs::write(
@@ -610,6 +605,11 @@ fn duplicate_ids(html: &str) -> Vec<String> {
         }
     }
     dups
+}
+
+/// A page (or other file) of the site built in `work`.
+fn output_file(work: &std::path::Path, page: &str) -> String {
+    fs::read_to_string(work.join("output").join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
 }
 
 /// The quoted value after each `marker` in `html`: `quoted_after(html, " id=\"")` is every id.
@@ -1013,7 +1013,7 @@ fn an_80000_character_sector_name_builds_in_bounded_time() {
     let took = started.elapsed();
     assert!(built.status.success(), "{:?}", text(&built));
     assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
-    let overview = fs::read_to_string(work.join("output/index.html")).unwrap();
+    let overview = output_file(&work, "index.html");
     assert!(overview.contains("Kinh tế Kinh tế") && overview.contains('…'));
     fs::remove_dir_all(&work).unwrap();
 }
@@ -1033,7 +1033,7 @@ fn footnote_ids_are_prefixed_and_unique_across_sectors() {
     let built = tiendo(&work, &["build"]);
     assert!(built.status.success(), "{:?}", text(&built));
     for page in ["sectors/kinh-te.html", "sectors/xa-hoi.html", "report.html"] {
-        let html = fs::read_to_string(work.join("output").join(page)).unwrap();
+        let html = output_file(&work, page);
         assert_eq!(duplicate_ids(&html), Vec::<String>::new(), "{page}");
         let ids: std::collections::BTreeSet<&str> =
             quoted_after(&html, " id=\"").into_iter().collect();
@@ -1254,7 +1254,7 @@ fn content_in_any_theme_language_with_untranslated_text_marked() {
     .unwrap();
     let out = tiendo(&work, &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
-    let page = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
+    let page = output_file(&work, "sectors/kinh-te.html");
     assert!(page.contains("<html lang=\"fr\""), "the page is French");
     assert!(
         page.contains("Commentaire en français."),
@@ -1332,7 +1332,7 @@ fn history_rows_cite_sources_listed_once_in_full() {
     let built = tiendo(&work, &["build"]);
     assert!(built.status.success(), "{:?}", text(&built));
     for page in ["sectors/xa-hoi.html", "report.html"] {
-        let html = fs::read_to_string(work.join("output").join(page)).unwrap();
+        let html = output_file(&work, page);
         assert_eq!(duplicate_ids(&html), Vec::<String>::new(), "{page}");
         for target in quoted_after(&html, "href=\"#ts-") {
             assert!(
@@ -1388,7 +1388,7 @@ fn history_rows_cite_sources_listed_once_in_full() {
             "{page}: {desc}"
         );
     }
-    let other = fs::read_to_string(work.join("output/sectors/xa-hoi-2.html")).unwrap();
+    let other = output_file(&work, "sectors/xa-hoi-2.html");
     assert!(
         other.contains("<td></td></tr>") && other.contains("<li id=\"ts-xa-hoi-2_1\">"),
         "a figure without a source has an empty cell; the other figure's source is listed"
@@ -1397,7 +1397,7 @@ fn history_rows_cite_sources_listed_once_in_full() {
         other.contains("<h3>Tình hình</h3>"),
         "commentary under its <h2>"
     );
-    let report = fs::read_to_string(work.join("output/report.html")).unwrap();
+    let report = output_file(&work, "report.html");
     assert!(
         report.contains("<h4>Tình hình</h4>"),
         "one level deeper in the report"
@@ -1406,13 +1406,13 @@ fn history_rows_cite_sources_listed_once_in_full() {
         report.contains("<h3>Bối cảnh</h3>"),
         "overview under the report's <h2>"
     );
-    let overview = fs::read_to_string(work.join("output/index.html")).unwrap();
+    let overview = output_file(&work, "index.html");
     assert!(
         overview.contains("<h2>Bối cảnh</h2>"),
         "overview under the page's <h1>"
     );
     // The updates table cites its sources the same way, in a list of its own.
-    let updates = fs::read_to_string(work.join("output/updates.html")).unwrap();
+    let updates = output_file(&work, "updates.html");
     let cited = quoted_after(&updates, "href=\"#us_");
     assert!(cited.len() > 5, "{updates}");
     for n in &cited {
@@ -1457,13 +1457,13 @@ fn an_old_theme_language_file_gets_the_new_strings() {
     fs::write(i18n.join("vi.yaml"), old).unwrap();
     let built = tiendo(&work, &["build"]);
     assert!(built.status.success(), "{:?}", text(&built));
-    let html = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
+    let html = output_file(&work, "sectors/kinh-te.html");
     assert!(
         html.contains(">Nguồn của các bảng số liệu</h3>"),
         "built-in word"
     );
     assert!(!html.contains("table_sources"), "no key shown");
-    let methodology = fs::read_to_string(work.join("output/methodology.html")).unwrap();
+    let methodology = output_file(&work, "methodology.html");
     assert!(
         methodology.contains(">Các nguồn</h2>"),
         "the theme's own words win"
@@ -1482,7 +1482,7 @@ fn an_old_theme_language_file_gets_the_new_strings() {
     fs::write(work.join("content/site.yaml"), "locale: fr\n").unwrap();
     let built = tiendo(&work, &["build"]);
     assert!(built.status.success(), "{:?}", text(&built));
-    let html = fs::read_to_string(work.join("output/sectors/kinh-te.html")).unwrap();
+    let html = output_file(&work, "sectors/kinh-te.html");
     assert!(
         html.contains(">Sources of the tables</h3>"),
         "English fallback"

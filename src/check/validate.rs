@@ -175,10 +175,7 @@ impl Checker<'_> {
         let parsed = iso_date(text.trim());
         if parsed.is_none() || text.trim().len() != 10 {
             let rule = "write dates as YYYY-MM-DD, e.g. 2024-01-19, and check the day exists in that month";
-            let hint = match date_meant(text) {
-                Some(d) => format!("did you mean `{d}`? {rule}"),
-                None => rule.to_string(),
-            };
+            let hint = guessed(date_meant(text).map(|d| d.to_string()), rule);
             self.error(path, format!("`{text}` is not a valid date"), hint);
             return None;
         }
@@ -496,16 +493,21 @@ fn plan(
     })
 }
 
+/// A hint: what the editor most likely meant, when it can be told, then the rule.
+fn guessed(meant: Option<String>, rule: &str) -> String {
+    match meant {
+        Some(m) => format!("did you mean `{m}`? {rule}"),
+        None => rule.to_string(),
+    }
+}
+
 /// The date an editor most likely meant by `text` written as Vietnamese documents write dates
 /// (`22/08/2024`, `22-8-2024`, `ngày 22 tháng 8 năm 2024`) or year first with other separators
 /// (`2024/08/22`), for an error's hint; `None` when that is not clear.
 fn date_meant(text: &str) -> Option<NaiveDate> {
     let lower = text.to_lowercase();
     let mut numbers = Vec::new();
-    for word in lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
+    for word in period::words(&lower) {
         match word.parse::<u32>() {
             Ok(n) => numbers.push((n, word.len())),
             Err(_) if ["ngày", "tháng", "năm"].contains(&word) => {}
@@ -982,14 +984,10 @@ fn actual(
         }
         None => {
             let rule = format!("write one of: {}", period::FORMATS);
-            let hint = match period::suggest(&a.period) {
-                Some(p) => format!("did you mean `{}`? {rule}", p.code()),
-                None => rule,
-            };
             c.error(
                 &format!("{ap}.period"),
                 format!("`{}` is not a period", a.period),
-                hint,
+                guessed(period::suggest(&a.period).map(|p| p.code()), &rule),
             );
             None
         }

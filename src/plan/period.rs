@@ -121,15 +121,23 @@ impl Period {
     }
 }
 
+/// Quarters in Roman numerals, as Vietnamese documents number them ("Quý IV").
+pub const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
+
+/// The words of `lower` (a lowercased date or period as an editor wrote it): its runs of
+/// letters and digits, so that `Quý I/2024` and `22/08/2024` read alike.
+pub fn words(lower: &str) -> impl Iterator<Item = &str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
 /// The period an editor most likely meant by `text` written the way a report writes it
 /// ("Quý I/2024", "6 tháng đầu năm 2024", "9 tháng 2024", "tháng 3/2024", "3/2024", "Q1 2024"),
 /// for an error's hint; `None` when that is not clear.
 pub fn suggest(text: &str) -> Option<Period> {
     let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = words(&lower).collect();
     let is_year = |w: &str| w.len() == 4 && w.parse::<i32>().is_ok_and(|y| y >= 1900);
     let mut years = words.iter().filter(|w| is_year(w));
     let (Some(year), None) = (years.next(), years.next()) else {
@@ -140,11 +148,10 @@ pub fn suggest(text: &str) -> Option<Period> {
     let num = |w: &str| w.parse::<u32>().ok();
     // Only the words periods are written with: "ngày 6 tháng 3" is a date, "tháng 3 và
     // tháng 4" two months.
+    let roman = |w: &str| ROMAN.iter().position(|r| r.eq_ignore_ascii_case(w));
     let known = |w: &str| {
-        [
-            "quý", "tháng", "năm", "đầu", "cuối", "cả", "i", "ii", "iii", "iv",
-        ]
-        .contains(&w)
+        ["quý", "tháng", "năm", "đầu", "cuối", "cả"].contains(&w)
+            || roman(w).is_some()
             || w.trim_start_matches(['q', 'h', 't']).parse::<u32>().is_ok()
     };
     if !rest.iter().all(|w| known(w)) {
@@ -159,7 +166,6 @@ pub fn suggest(text: &str) -> Option<Period> {
         i.checked_sub(1).and_then(|i| num(rest[i]))
     };
     let coded = |prefix: char, w: &str| w.strip_prefix(prefix).and_then(num);
-    let roman = |w: &str| ["i", "ii", "iii", "iv"].iter().position(|r| *r == w);
     let span = if let Some(q) = after("quý").and_then(|w| num(w).or(roman(w).map(|i| i as u32 + 1)))
     {
         Span::Quarter(q)

@@ -176,7 +176,7 @@ impl Lang {
         fill_pattern(pattern, |name| match name {
             "y" => Some(p.year.to_string()),
             "qr" => Some(
-                ["I", "II", "III", "IV"]
+                crate::period::ROMAN
                     .get(n.saturating_sub(1) as usize)
                     .unwrap_or(&"")
                     .to_string(),

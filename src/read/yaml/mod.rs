@@ -234,7 +234,8 @@ fn syntax(
         ));
     }
     if message.starts_with("could not find expected ':'") {
-        let at = location_after(message, "while scanning a simple key")?;
+        const KEY: &str = "while scanning a simple key ";
+        let (at, _) = at_line(&message[message.find(KEY)? + KEY.len()..])?;
         let words = line_text(at.0).trim_start().trim_start_matches("- ");
         let (field, rest) = words.split_once(' ').unwrap_or((words, ""));
         let is_field = !field.is_empty()
@@ -328,15 +329,6 @@ fn out_of_step(
     ))
 }
 
-/// The line and column given after `marker` in a parser message ("… at line 10 column 5").
-fn location_after(message: &str, marker: &str) -> Option<(usize, usize)> {
-    let rest = &message[message.find(marker)? + marker.len()..];
-    let rest = rest.trim_start().strip_prefix("at line ")?;
-    let (line, rest) = rest.split_once(" column ")?;
-    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some((line.parse().ok()?, column.parse().ok()?))
-}
-
 /// Where a quoted value that runs over a line end starts, when it is still open at `line`,
 /// `column` or was closed on that line before it. YAML allows such values, but in content they
 /// are almost always a quote left open, which the parser reports lines later as something else.
@@ -417,13 +409,20 @@ fn strip_location(raw: &str) -> String {
     let Some(i) = raw.find(" at line ") else {
         return raw.to_string();
     };
-    let rest = &raw[i + " at line ".len()..];
-    let after_numbers = rest
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .strip_prefix(" column ")
-        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
-        .unwrap_or(rest);
-    format!("{}{}", &raw[..i], after_numbers)
+    match at_line(&raw[i + 1..]) {
+        Some((_, after)) => format!("{}{after}", &raw[..i]),
+        None => raw.to_string(),
+    }
+}
+
+/// `at line N column M` at the start of a parser message's `text`: the place, and what follows.
+fn at_line(text: &str) -> Option<((usize, usize), &str)> {
+    let (line, rest) = text.strip_prefix("at line ")?.split_once(" column ")?;
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let column = rest[..digits].parse().ok()?;
+    Some(((line.parse().ok()?, column), &rest[digits..]))
 }
 
 /// Replaces Rust type names in serde messages with words editors know.
